@@ -1,0 +1,94 @@
+"""The ``mlcourse`` command: open the course, release it, grade it.
+
+::
+
+    mlcourse lab                 open course/ in JupyterLab
+    mlcourse release [ID ...]    regenerate course/ from solutions/ (all assignments by default)
+    mlcourse grade ID            autograde submitted/*/ID, write feedback/ and grades.csv
+    mlcourse exercises           list the exercises and their known mistakes
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _lab(args, extra) -> int:
+    from .course import find_root, load_config
+
+    root = find_root(args.root)
+    release_dir = root / load_config(root).CourseDirectory.release_directory
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={release_dir}", *extra]
+    print(f"Opening {release_dir} in JupyterLab (Ctrl-C to stop).", flush=True)
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def _release(args, extra) -> int:
+    from .course import find_root, release
+
+    root = find_root(args.root)
+    for name in release(root, args.assignments or None):
+        print(f"released {name} -> course/{name}")
+    return 0
+
+
+def _grade(args, extra) -> int:
+    from .course import find_root, grade
+
+    root = find_root(args.root)
+    csv_path = Path(args.csv) if args.csv else root / "grades.csv"
+    results = grade(root, args.assignment, feedback=not args.no_feedback, csv_path=csv_path)
+    failed = 0
+    for r in results:
+        if r.error:
+            failed += 1
+            first = r.error.strip().splitlines()[-1] if r.error.strip() else "unknown error"
+            print(f"{r.student:20s}  NOT GRADED: {first}")
+        else:
+            print(f"{r.student:20s}  {r.score:g} / {r.max_score:g}")
+    print(f"{len(results) - failed} of {len(results)} submissions graded; grades in {csv_path}")
+    return 1 if failed else 0
+
+
+def _exercises(args, extra) -> int:
+    from .exercises import all_exercises
+
+    for ex in all_exercises():
+        print(f"{ex.id}: {ex.title}")
+        for m in ex.mistakes:
+            print(f"    mistake: {m.name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", default=".", help="the course root (the folder of nbgrader_config.py)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("lab", help="open the student notebooks in JupyterLab "
+                                   "(further arguments go to jupyter lab)")
+    p.set_defaults(run=_lab)
+    p = sub.add_parser("release", help="regenerate course/ from solutions/")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p.set_defaults(run=_release)
+    p = sub.add_parser("grade", help="autograde all submissions of an assignment")
+    p.add_argument("assignment")
+    p.add_argument("--csv", help="where to write the grades (default: grades.csv in the course root)")
+    p.add_argument("--no-feedback", action="store_true", help="skip the HTML feedback")
+    p.set_defaults(run=_grade)
+    p = sub.add_parser("exercises", help="list the exercises and their known mistakes")
+    p.set_defaults(run=_exercises)
+
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args.run(args, extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Find exercises: every module in :mod:`mlcourse_lib.exercises.catalog` that defines ``EXERCISES``.
+
+A new chapter adds one catalog module; nothing here changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from .spec import Exercise
+
+__all__ = ["all_exercises", "get_exercise"]
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict[str, Exercise]:
+    from . import catalog
+
+    found: dict[str, Exercise] = {}
+    for info in sorted(pkgutil.iter_modules(catalog.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{catalog.__name__}.{info.name}")
+        for exercise in getattr(module, "EXERCISES", ()):
+            if not isinstance(exercise, Exercise):
+                raise TypeError(f"{module.__name__}.EXERCISES holds a {type(exercise).__name__}, "
+                                "expected Exercise")
+            if exercise.id in found:
+                raise ValueError(f"exercise id {exercise.id!r} is defined twice "
+                                 f"(again in {module.__name__})")
+            found[exercise.id] = exercise
+    return found
+
+
+def all_exercises() -> list[Exercise]:
+    """Every exercise of the course, in catalog order."""
+    return list(_catalog().values())
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """The exercise with this id; ``KeyError`` lists the known ids otherwise."""
+    catalog = _catalog()
+    if exercise_id not in catalog:
+        raise KeyError(f"no exercise {exercise_id!r}; known exercises: {', '.join(sorted(catalog))}")
+    return catalog[exercise_id]

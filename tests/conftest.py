@@ -1,0 +1,32 @@
+"""Shared fixtures and the mutation table printed at the end of the test run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+# exercise id -> {"mistakes": total, "rejected": n, "named": n, "alternatives": total, "accepted": n}
+MUTATION_TABLE: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not MUTATION_TABLE:
+        return
+    tr = terminalreporter
+    tr.section("mutation table")
+    tr.write_line(f"{'exercise':36s} {'mistakes rejected':>18s} {'named':>7s} {'alternatives passed':>20s}")
+    for ex_id in sorted(MUTATION_TABLE):
+        row = MUTATION_TABLE[ex_id]
+        tr.write_line(
+            f"{ex_id:36s} {row['rejected']:>8d} / {row['mistakes']:<7d}"
+            f" {row['named']:>7d} {row['accepted']:>10d} / {row['alternatives']:<7d}"
+        )
+    total = sum(r["mistakes"] for r in MUTATION_TABLE.values())
+    rejected = sum(r["rejected"] for r in MUTATION_TABLE.values())
+    tr.write_line(f"{'all exercises':36s} {rejected:>8d} / {total:<7d}")
+
+
+@pytest.fixture
+def mutation_table():
+    return MUTATION_TABLE
