@@ -65,7 +65,7 @@ def _exercises(args, extra) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__,
+    parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__, allow_abbrev=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default=".", help="the course root (the folder of nbgrader_config.py)")
     sub = parser.add_subparsers(dest="command", required=True)

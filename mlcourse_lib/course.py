@@ -15,6 +15,8 @@ nbgrader is imported inside the functions, so ``import mlcourse_lib`` stays ligh
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +65,29 @@ def load_config(root: Path | str, *, db_url: str | None = None):
     return config
 
 
+def _failure(action: str, result: dict) -> RuntimeError:
+    """An error carrying nbgrader's log, which names the real cause."""
+    details = "\n".join(part for part in (result.get("log"), result.get("error")) if part)
+    return RuntimeError(f"{action} failed:\n{details}")
+
+
+def _scripts_on_path() -> None:
+    """Put this interpreter's scripts folder on PATH.
+
+    nbgrader's gradebook runs the ``alembic`` script by name, which fails when the
+    virtual environment was not activated (``.venv/bin/python -m ...``).
+    """
+    scripts = os.path.dirname(sys.executable)
+    path = os.environ.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        os.environ["PATH"] = scripts + (os.pathsep + path if path else "")
+
+
 def _api(config):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    _scripts_on_path()
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
@@ -92,7 +113,7 @@ def release(root: Path | str, names: list[str] | None = None, *, db_url: str | N
         for name in names:
             result = api.generate_assignment(name, force=True, create=True)
             if not result["success"]:
-                raise RuntimeError(f"releasing {name} failed:\n{result.get('error') or result.get('log')}")
+                raise _failure(f"releasing {name}", result)
     release_dir = root / config.CourseDirectory.release_directory
     (release_dir / "README.md").write_text(RELEASE_README)
     return names
@@ -131,7 +152,7 @@ def grade(root: Path | str, assignment: str, *, students: list[str] | None = Non
     api = _api(config)
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
-        raise RuntimeError(f"registering {assignment} failed:\n{result.get('error') or result.get('log')}")
+        raise _failure(f"registering {assignment}", result)
     students = students or _submitted_students(root, config, assignment)
     outcomes: list[tuple[str, str]] = []
     for student in tqdm(students, desc=f"grading {assignment}", disable=not progress):

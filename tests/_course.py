@@ -1,0 +1,31 @@
+"""Paths and notebook helpers shared by the notebook, release and grading tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
+RELEASED = sorted((ROOT / "course").glob("*/*.ipynb"))
+
+CHECK_CALL = re.compile(r"^check\(\s*\"(?P<id>[^\"]+)\"", re.MULTILINE)
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def is_graded(cell) -> bool:
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def is_answer(cell) -> bool:
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def checked_ids(cell) -> list[str]:
+    """The exercise ids a code cell checks (empty for other cells)."""
+    return CHECK_CALL.findall(cell.source) if cell.cell_type == "code" else []

@@ -1,0 +1,45 @@
+"""`mlcourse lab` starts JupyterLab serving the student release (course/)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from ._course import RELEASED, ROOT
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mlcourse_lab_serves_the_course():
+    port, token = _free_port(), "mlcourse-test"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlcourse_lib.cli", "lab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline, listing = time.monotonic() + 60, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                chapter = RELEASED[0].parent.name
+                with urllib.request.urlopen(f"{base}/api/contents/{chapter}?token={token}", timeout=5) as r:
+                    listing = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert listing is not None, proc.stdout.read1().decode() if proc.poll() is not None else "lab did not start"
+        assert RELEASED[0].name in {item["name"] for item in listing["content"]}
+        with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as r:
+            assert r.status == 200 and b"JupyterLab" in r.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
