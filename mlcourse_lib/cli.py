@@ -17,10 +17,10 @@ from pathlib import Path
 
 
 def _lab(args, extra) -> int:
-    from .course import find_root, load_config
+    from .course import course_directory, find_root
 
     root = find_root(args.root)
-    release_dir = root / load_config(root).CourseDirectory.release_directory
+    release_dir = root / course_directory(root).release_directory
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={release_dir}", *extra]
     print(f"Opening {release_dir} in JupyterLab (Ctrl-C to stop).", flush=True)
     os.execv(sys.executable, argv)

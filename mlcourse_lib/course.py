@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "CONFIG_FILE", "GradeResult", "assignments", "find_root", "grade", "load_config", "release",
+    "CONFIG_FILE", "GradeResult", "assignments", "course_directory", "find_root", "grade",
+    "load_config", "release",
 ]
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -65,6 +66,13 @@ def load_config(root: Path | str, *, db_url: str | None = None):
     return config
 
 
+def course_directory(root: Path | str, *, db_url: str | None = None):
+    """nbgrader's ``CourseDirectory`` of the course at ``root``: folder names, database URL."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=load_config(root, db_url=db_url))
+
+
 def _failure(action: str, result: dict) -> RuntimeError:
     """An error carrying nbgrader's log, which names the real cause."""
     details = "\n".join(part for part in (result.get("log"), result.get("error")) if part)
@@ -83,18 +91,17 @@ def _scripts_on_path() -> None:
         os.environ["PATH"] = scripts + (os.pathsep + path if path else "")
 
 
-def _api(config):
+def _api(coursedir):
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
 
     _scripts_on_path()
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    return NbGraderAPI(coursedir=coursedir, config=coursedir.config)
 
 
 def assignments(root: Path | str) -> list[str]:
     """The assignment ids: the folders of ``solutions/`` that hold a notebook, sorted."""
-    config = load_config(root)
-    source = Path(config.CourseDirectory.root) / config.CourseDirectory.source_directory
+    coursedir = course_directory(root)
+    source = Path(coursedir.root) / coursedir.source_directory
     return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
@@ -108,13 +115,13 @@ def release(root: Path | str, names: list[str] | None = None, *, db_url: str | N
     root = Path(root).resolve()
     names = names or assignments(root)
     with tempfile.TemporaryDirectory() as tmp:
-        config = load_config(root, db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
-        api = _api(config)
+        coursedir = course_directory(root, db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
+        api = _api(coursedir)
         for name in names:
             result = api.generate_assignment(name, force=True, create=True)
             if not result["success"]:
                 raise _failure(f"releasing {name}", result)
-    release_dir = root / config.CourseDirectory.release_directory
+    release_dir = root / coursedir.release_directory
     (release_dir / "README.md").write_text(RELEASE_README)
     return names
 
@@ -130,8 +137,8 @@ class GradeResult:
     error: str = ""
 
 
-def _submitted_students(root: Path, config, assignment: str) -> list[str]:
-    submitted = root / config.CourseDirectory.submitted_directory
+def _submitted_students(root: Path, coursedir, assignment: str) -> list[str]:
+    submitted = root / coursedir.submitted_directory
     return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
 
 
@@ -148,12 +155,12 @@ def grade(root: Path | str, assignment: str, *, students: list[str] | None = Non
     from tqdm.auto import tqdm
 
     root = Path(root).resolve()
-    config = load_config(root)
-    api = _api(config)
+    coursedir = course_directory(root)
+    api = _api(coursedir)
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise _failure(f"registering {assignment}", result)
-    students = students or _submitted_students(root, config, assignment)
+    students = students or _submitted_students(root, coursedir, assignment)
     outcomes: list[tuple[str, str]] = []
     for student in tqdm(students, desc=f"grading {assignment}", disable=not progress):
         res = api.autograde(assignment, student, force=True, create=True)
@@ -165,8 +172,7 @@ def grade(root: Path | str, assignment: str, *, students: list[str] | None = Non
         outcomes.append((student, error))
 
     results = []
-    db_url = config.CourseDirectory.db_url or f"sqlite:///{root / 'gradebook.db'}"
-    with Gradebook(db_url) as gb:
+    with Gradebook(coursedir.db_url) as gb:
         for student, error in outcomes:
             try:
                 sub = gb.find_submission(assignment, student)

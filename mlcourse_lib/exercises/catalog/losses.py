@@ -73,8 +73,9 @@ def _gradient_cases(rng, hidden):
         return X, X @ rng.normal(size=d) + 0.1 * rng.normal(size=n), scale * rng.normal(size=d)
 
     cases = [
-        Case("one feature, two samples",
-             (np.array([[1.0], [2.0]]), np.array([2.0, 4.0]), np.array([1.0]))),
+        Case("three samples, two features",
+             (np.array([[1.0, 0.0], [2.0, 1.0], [0.0, 1.0]]), np.array([2.0, 4.0, 1.0]),
+              np.array([1.0, 0.5]))),
         Case("5 samples, 3 features", problem(5, 3)),
         Case("at the optimum of a noiseless problem",
              (np.eye(3), np.array([1.0, -2.0, 0.5]), np.array([1.0, -2.0, 0.5]))),
