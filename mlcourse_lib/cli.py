@@ -22,6 +22,8 @@ def _lab(args, extra) -> int:
     root = find_root(args.root)
     release_dir = root / course_directory(root).release_directory
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={release_dir}", *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        argv.append("--allow-root")  # containers and CI machines often run as root
     print(f"Opening {release_dir} in JupyterLab (Ctrl-C to stop).", flush=True)
     os.execv(sys.executable, argv)
     return 0  # not reached

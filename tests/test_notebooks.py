@@ -72,5 +72,6 @@ def test_student_release_runs_up_to_its_exercises_and_fails_exactly_there(path):
             assert errors[0].ename == "CheckFailed"
             assert any("not implemented yet" in line for line in errors[0].traceback), errors[0].traceback
         else:
-            assert not errors, f"cell {index} failed in the student release:\n{cell.source}\n{errors}"
+            assert not errors, (f"cell {index} failed in the student release:\n{cell.source}\n"
+                                f"{errors[0].ename}: {errors[0].evalue}" if errors else "")
     assert exercise_cells >= 6
