@@ -182,10 +182,10 @@ def _match_mistake(exercise: Exercise, case: Case, got) -> Any:
 
 
 def _fail(exercise, case, hidden, seed, n_cases, text, *, mistake=None, called_reference=False,
-          fn_name="your function"):
+          fn_name="your function", show_inputs=True):
     where = f"case {case.label!r}" if case is not None else "the call"
     lines = [f"✗ {exercise.id} — {where} failed.", f"  {text}"]
-    if case is not None:
+    if case is not None and show_inputs:
         lines.insert(1, f"  inputs: {_describe_inputs(exercise, case)}")
     if mistake is not None:
         lines.append(f"  This looks like a known mistake: {mistake.name}. {mistake.explanation}")
@@ -252,7 +252,7 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
                     got, args_after, kwargs_after = _call(fn, case)
             except NotImplementedError:
                 return fail(case, f"{fn_name} is not implemented yet: replace "
-                                  "`raise NotImplementedError()` with your code.")
+                                  "`raise NotImplementedError()` with your code.", show_inputs=False)
             except _Timeout:
                 return fail(case, f"{fn_name} did not return within {TIME_LIMIT_SECONDS:g} s "
                                   "(an endless loop?).")

@@ -195,30 +195,30 @@ BCE_WITH_LOGITS = Exercise(
 
 # --- numerical_gradient -------------------------------------------------------------------
 
-def _sum_exp(x):
+def sum_of_exp(x):
     return float(np.sum(np.exp(x)))
 
 
-def _quartic(x):
+def quartic_plus_product(x):
     return float(np.sum(x ** 4) + x[0] * x[-1])
 
 
-def _log_sum_exp(x):
+def _logsum_of_exp(x):
     m = np.max(x)
     return float(m + np.log(np.sum(np.exp(x - m))))
 
 
 def _numgrad_cases(rng, hidden):
     cases = [
-        Case("f(x) = Σ exp(x) at three points", (_sum_exp, np.array([0.0, 1.0, -1.0])),
+        Case("f(x) = Σ exp(x) at three points", (sum_of_exp, np.array([0.0, 1.0, -1.0])),
              {"eps": 1e-3}),
-        Case("f(x) = Σ x⁴ + x₀x₋₁", (_quartic, rng.normal(size=4)), {"eps": 1e-3}),
-        Case("a 2-D input", (_sum_exp, rng.normal(size=(2, 3))), {"eps": 1e-4}),
+        Case("f(x) = Σ x⁴ + x₀x₋₁", (quartic_plus_product, rng.normal(size=4)), {"eps": 1e-3}),
+        Case("a 2-D input", (sum_of_exp, rng.normal(size=(2, 3))), {"eps": 1e-4}),
     ]
     if hidden:
         cases += [
-            Case("log-sum-exp", (_log_sum_exp, rng.normal(scale=3, size=6)), {"eps": 1e-3}),
-            Case("f(x) = Σ x⁴ + x₀x₋₁, larger step", (_quartic, rng.uniform(1, 2, size=5)),
+            Case("log-sum-exp", (_logsum_of_exp, rng.normal(scale=3, size=6)), {"eps": 1e-3}),
+            Case("f(x) = Σ x⁴ + x₀x₋₁, larger step", (quartic_plus_product, rng.uniform(1, 2, size=5)),
                  {"eps": 1e-2}),
         ]
     return cases
