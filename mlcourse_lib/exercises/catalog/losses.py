@@ -203,7 +203,7 @@ def quartic_plus_product(x):
     return float(np.sum(x ** 4) + x[0] * x[-1])
 
 
-def _logsum_of_exp(x):
+def log_sum_exp_of(x):
     m = np.max(x)
     return float(m + np.log(np.sum(np.exp(x - m))))
 
@@ -217,7 +217,7 @@ def _numgrad_cases(rng, hidden):
     ]
     if hidden:
         cases += [
-            Case("log-sum-exp", (_logsum_of_exp, rng.normal(scale=3, size=6)), {"eps": 1e-3}),
+            Case("log-sum-exp", (log_sum_exp_of, rng.normal(scale=3, size=6)), {"eps": 1e-3}),
             Case("f(x) = Σ x⁴ + x₀x₋₁, larger step", (quartic_plus_product, rng.uniform(1, 2, size=5)),
                  {"eps": 1e-2}),
         ]
