@@ -22,6 +22,7 @@ __all__ = [
     "as_binary_labels",
     "check_same_length",
     "check_same_shape",
+    "check_real",
     "check_positive",
     "check_nonnegative",
     "check_in_range",
@@ -136,7 +137,8 @@ def check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> 
         )
 
 
-def _as_real(value, name: str) -> float:
+def check_real(value, name: str) -> float:
+    """Return ``float(value)``; raise unless it is a finite real number (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__} {_describe(value)}.")
     value = float(value)
@@ -147,7 +149,7 @@ def _as_real(value, name: str) -> float:
 
 def check_positive(value, name: str) -> float:
     """Return ``float(value)``; raise unless it is a finite number > 0."""
-    v = _as_real(value, name)
+    v = check_real(value, name)
     if v <= 0:
         raise ValueError(f"{name} must be > 0; got {name}={value}.")
     return v
@@ -155,7 +157,7 @@ def check_positive(value, name: str) -> float:
 
 def check_nonnegative(value, name: str) -> float:
     """Return ``float(value)``; raise unless it is a finite number >= 0."""
-    v = _as_real(value, name)
+    v = check_real(value, name)
     if v < 0:
         raise ValueError(f"{name} must be >= 0; got {name}={value}.")
     return v
@@ -167,7 +169,7 @@ def check_in_range(value, name: str, low: float, high: float, *,
 
     The default interval is ``[low, high)``, as for ``beta1`` in ``[0, 1)``.
     """
-    v = _as_real(value, name)
+    v = check_real(value, name)
     ok_low = v >= low if low_closed else v > low
     ok_high = v <= high if high_closed else v < high
     if not (ok_low and ok_high):

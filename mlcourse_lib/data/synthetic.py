@@ -9,7 +9,6 @@ first rows never gives a single class.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
@@ -18,28 +17,19 @@ from .._validation import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_real,
     check_rng,
 )
 
 __all__ = ["make_linear", "make_polynomial", "make_two_blobs", "make_moons", "make_spirals"]
 
 
-def _check_real(value, name: str) -> float:
-    """``float(value)`` for a finite real number (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}.")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {name}={value}.")
-    return value
-
-
 def _check_interval(value, name: str) -> tuple[float, float]:
     """``(low, high)`` for a pair of finite numbers with ``low < high``."""
     if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (low, high); got {value!r}.")
-    low = _check_real(value[0], f"{name}[0]")
-    high = _check_real(value[1], f"{name}[1]")
+    low = check_real(value[0], f"{name}[0]")
+    high = check_real(value[1], f"{name}[1]")
     if not low < high:
         raise ValueError(f"{name} must satisfy low < high; got {name}={tuple(value)!r}.")
     return low, high
@@ -96,7 +86,7 @@ def make_linear(n_samples=100, *, n_features=1, weights=None, bias=0.0, noise=0.
     """
     n = check_int(n_samples, "n_samples", minimum=1)
     d = check_int(n_features, "n_features", minimum=1)
-    b = _check_real(bias, "bias")
+    b = check_real(bias, "bias")
     sigma = check_nonnegative(noise, "noise")
     if weights is not None:
         w = as_float_array(weights, "weights", ndim=1).copy()
