@@ -119,3 +119,16 @@ def _clone(fn):
     clone = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
     clone.__kwdefaults__ = fn.__kwdefaults__
     return clone
+
+
+RANDOM_ANSWERS = [ex for ex in EXERCISES if ex.validate is not None]
+
+
+@pytest.mark.parametrize("exercise", RANDOM_ANSWERS, ids=_ids(RANDOM_ANSWERS))
+def test_property_checks_never_reject_a_correct_random_answer(exercise):
+    # Random answers (splits, batches) are judged by properties; over many fresh seeds, as at
+    # grading time, a correct implementation must pass every time.
+    reference = _clone(exercise.reference)
+    failures = [r.message for seed in range(300)
+                if not (r := run_check(exercise, reference, hidden=True, seed=seed)).passed]
+    assert not failures, failures[0]

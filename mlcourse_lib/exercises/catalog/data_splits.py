@@ -14,6 +14,11 @@ from ...data import fit_standardizer, minibatch_indices, train_test_indices
 from ..spec import Case, Exercise, Mistake
 
 
+# Property checks of random answers reject a correct answer only by bad luck; keep that
+# chance below this bound for every case.
+UNLUCKY = 1e-12
+
+
 # --- fit_standardizer ---------------------------------------------------------------------
 
 def _standardizer_cases(rng, hidden):
@@ -126,7 +131,10 @@ def _validate_split(case, got):
     if problem:
         return problem
     block = set(test.tolist())
-    if block == set(range(n - n_test, n)) or block == set(range(n_test)):
+    # A random test set is one of the two end blocks with probability 2 / C(n, n_test);
+    # judge shuffling only where that chance is negligible, so no correct answer is rejected.
+    if 2 / math.comb(n, n_test) < UNLUCKY and (
+            block == set(range(n - n_test, n)) or block == set(range(n_test))):
         return ("test_idx is a contiguous block at one end of the data; shuffle first "
                 "(rng.permutation) so the test set is a random sample.")
     return None
@@ -232,7 +240,8 @@ def _validate_batches(case, got):
     problem = _check_partition(batches, n, [f"batch {k}" for k in range(len(batches))])
     if problem:
         return problem
-    if np.array_equal(np.concatenate(batches), np.arange(n)):
+    # A random permutation is the identity with probability 1 / n!: judge only where negligible.
+    if 1 / math.factorial(n) < UNLUCKY and np.array_equal(np.concatenate(batches), np.arange(n)):
         return "the batches take the samples in order; shuffle the indices each epoch (rng.permutation)."
     return None
 
