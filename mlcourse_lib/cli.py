@@ -2,7 +2,7 @@
 
 ::
 
-    mlcourse lab                 open course/ in JupyterLab
+    mlcourse lab                 copy course/ to work/ (once) and open it in JupyterLab
     mlcourse release [ID ...]    regenerate course/ from solutions/ (all assignments by default)
     mlcourse grade ID            autograde submitted/*/ID, write feedback/ and grades.csv
     mlcourse exercises           list the exercises and their known mistakes
@@ -17,14 +17,18 @@ from pathlib import Path
 
 
 def _lab(args, extra) -> int:
-    from .course import course_directory, find_root
+    from .course import find_root, prepare_workspace
 
     root = find_root(args.root)
-    release_dir = root / course_directory(root).release_directory
-    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={release_dir}", *extra]
+    workspace = Path(args.workspace) if args.workspace else root / "work"
+    copied = prepare_workspace(root, workspace)
+    if copied:
+        print(f"Copied {len(copied)} file(s) of the course to {workspace}; "
+              "your work there is never overwritten.")
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         argv.append("--allow-root")  # containers and CI machines often run as root
-    print(f"Opening {release_dir} in JupyterLab (Ctrl-C to stop).", flush=True)
+    print(f"Opening {workspace} in JupyterLab (Ctrl-C to stop).", flush=True)
     os.execv(sys.executable, argv)
     return 0  # not reached
 
@@ -72,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default=".", help="the course root (the folder of nbgrader_config.py)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("lab", help="open the student notebooks in JupyterLab "
+    p = sub.add_parser("lab", help="open your copy of the student notebooks in JupyterLab "
                                    "(further arguments go to jupyter lab)")
+    p.add_argument("--workspace", help="where your copy of course/ lives (default: work/ in the course root)")
     p.set_defaults(run=_lab)
     p = sub.add_parser("release", help="regenerate course/ from solutions/")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")

@@ -7,6 +7,7 @@ Layout of a course root::
     nbgrader_config.py
     solutions/<assignment>/<notebook>.ipynb            instructor source (solutions, hidden tests)
     course/<assignment>/<notebook>.ipynb               student release (generated)
+    work/<assignment>/<notebook>.ipynb                 a student's own copy (`mlcourse lab`)
     submitted/<student>/<assignment>/<notebook>.ipynb  collected submissions
     autograded/, feedback/, grades.csv                 written by `mlcourse grade`
 
@@ -16,6 +17,7 @@ nbgrader is imported inside the functions, so ``import mlcourse_lib`` stays ligh
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from pathlib import Path
 
 __all__ = [
     "CONFIG_FILE", "GradeResult", "assignments", "course_directory", "find_root", "grade",
-    "load_config", "release",
+    "load_config", "prepare_workspace", "release",
 ]
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -124,6 +126,26 @@ def release(root: Path | str, names: list[str] | None = None, *, db_url: str | N
     release_dir = root / coursedir.release_directory
     (release_dir / "README.md").write_text(RELEASE_README)
     return names
+
+
+def prepare_workspace(root: Path | str, workspace: Path | str) -> list[Path]:
+    """Copy the student release into ``workspace``, never overwriting what is there.
+
+    Students work on their own copy, so their edits and outputs never touch the
+    generated ``course/``; a notebook added by a later release is copied on the next
+    call, one the student has already started is left alone. Returns the copied files.
+    """
+    root = Path(root).resolve()
+    release_dir = root / course_directory(root).release_directory
+    workspace = Path(workspace).resolve()
+    copied = []
+    for source in sorted(release_dir.rglob("*")):
+        target = workspace / source.relative_to(release_dir)
+        if source.is_file() and not target.exists() and ".ipynb_checkpoints" not in source.parts:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            copied.append(target)
+    return copied
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""`mlcourse lab` starts JupyterLab serving the student release (course/)."""
+"""`mlcourse lab` starts JupyterLab on the student's own copy of the release (course/)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_mlcourse_lab_serves_the_course():
+def test_mlcourse_lab_serves_a_copy_of_the_course(tmp_path):
+    workspace = tmp_path / "work"
     port, token = _free_port(), "mlcourse-test"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mlcourse_lib.cli", "lab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}"],
+        [sys.executable, "-m", "mlcourse_lib.cli", "lab", f"--workspace={workspace}", "--no-browser",
+         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
@@ -43,3 +44,17 @@ def test_mlcourse_lab_serves_the_course():
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    copy = workspace / RELEASED[0].relative_to(ROOT / "course")
+    assert copy.read_bytes() == RELEASED[0].read_bytes()
+
+
+def test_workspace_copy_never_overwrites_student_work(tmp_path):
+    from mlcourse_lib.course import prepare_workspace
+
+    copied = prepare_workspace(ROOT, tmp_path)
+    assert {p.relative_to(tmp_path) for p in copied} >= {p.relative_to(ROOT / "course") for p in RELEASED}
+    mine = tmp_path / RELEASED[0].relative_to(ROOT / "course")
+    mine.write_text("my work")
+    mine.with_name("extra.py").write_text("# a file of my own")
+    again = prepare_workspace(ROOT, tmp_path)
+    assert again == [] and mine.read_text() == "my work"
