@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,43 +165,76 @@ def _submitted_students(root: Path, coursedir, assignment: str) -> list[str]:
     return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
 
 
+@contextmanager
+def _grading_kernel(config, *, memory_mb: int, file_mb: int):
+    """Register the limited grading kernel for the duration of the block and select it."""
+    from .grading_kernel import KERNEL_NAME, write_kernel_spec
+
+    previous = os.environ.get("JUPYTER_PATH")
+    with tempfile.TemporaryDirectory() as data_dir:
+        write_kernel_spec(Path(data_dir), memory_mb=memory_mb, file_mb=file_mb)
+        os.environ["JUPYTER_PATH"] = data_dir + (os.pathsep + previous if previous else "")
+        config.Execute.kernel_name = KERNEL_NAME
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = previous
+
+
 def grade(root: Path | str, assignment: str, *, students: list[str] | None = None,
-          feedback: bool = True, csv_path: Path | str | None = None, progress: bool = True) -> list[GradeResult]:
+          feedback: bool = True, csv_path: Path | str | None = None, progress: bool = True,
+          memory_mb: int = 4096, file_mb: int = 100) -> list[GradeResult]:
     """Autograde every submission of ``assignment``, write feedback and a grade CSV.
 
     The assignment is (re)registered from ``solutions/`` first, so the gradebook knows its
-    graded cells. A submission that cannot be graded (broken notebook, kernel crash) is
-    reported with its error and the run goes on with the others.
+    graded cells. Submissions run in the ``mlcourse-grader`` kernel
+    (:mod:`mlcourse_lib.grading_kernel`): at most ``memory_mb`` of memory and ``file_mb``
+    per written file, and nbgrader's per-cell timeout from ``nbgrader_config.py``. A
+    submission that cannot be graded (broken notebook, dead kernel) is reported with its
+    error and the run goes on with the others.
     """
+    root = Path(root).resolve()
+    config = load_config(root)
+    with _grading_kernel(config, memory_mb=memory_mb, file_mb=file_mb):
+        return _grade(root, config, assignment, students, feedback, csv_path, progress)
+
+
+def _grade(root, config, assignment, students, feedback, csv_path, progress):
     from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.coursedir import CourseDirectory
     from nbgrader.plugins import CsvExportPlugin
     from tqdm.auto import tqdm
 
-    root = Path(root).resolve()
-    coursedir = course_directory(root)
+    coursedir = CourseDirectory(config=config)
     api = _api(coursedir)
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise _failure(f"registering {assignment}", result)
     students = students or _submitted_students(root, coursedir, assignment)
-    outcomes: list[tuple[str, str]] = []
+    outcomes: list[tuple[str, bool, str]] = []
     for student in tqdm(students, desc=f"grading {assignment}", disable=not progress):
         res = api.autograde(assignment, student, force=True, create=True)
-        error = "" if res["success"] else (res.get("error") or res.get("log") or "autograde failed")
-        if not error and feedback:
+        graded = bool(res["success"])
+        error = "" if graded else (res.get("log") or res.get("error") or "autograde failed")
+        if graded and feedback:
             fb = api.generate_feedback(assignment, student, force=True)
             if not fb["success"]:
-                error = "feedback failed: " + (fb.get("error") or fb.get("log") or "")
-        outcomes.append((student, error))
+                error = "feedback failed: " + (fb.get("log") or fb.get("error") or "")
+        outcomes.append((student, graded, error))
 
     results = []
     with Gradebook(coursedir.db_url) as gb:
-        for student, error in outcomes:
-            try:
-                sub = gb.find_submission(assignment, student)
-                score, max_score = sub.score, sub.max_score
-            except MissingEntry:
-                score = max_score = None
+        for student, graded, error in outcomes:
+            score = max_score = None
+            if graded:
+                try:
+                    sub = gb.find_submission(assignment, student)
+                    score, max_score = sub.score, sub.max_score
+                except MissingEntry:
+                    pass
             results.append(GradeResult(student, assignment, score, max_score, error))
         if csv_path is not None:
             plugin = CsvExportPlugin(to=str(csv_path), assignment=[assignment])

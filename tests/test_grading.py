@@ -70,3 +70,37 @@ def test_autograde_scores_solution_release_mistake_and_broken(course_root, assig
         rows = {row["student_id"]: row for row in csv.DictReader(fh)}
     assert float(rows["perfect"]["score"]) == perfect.max_score
     assert float(rows["untouched"]["score"]) == 0
+
+
+def test_hostile_submissions_are_contained_and_the_rest_still_graded(tmp_path):
+    """An endless loop is cut off by the cell timeout, a huge allocation by the memory cap;
+    each loses only the exercise it broke."""
+    assignment = "02_losses_and_gradients"
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    with open(tmp_path / "nbgrader_config.py", "a") as fh:
+        fh.write("\nc.Execute.timeout = 5\n")
+    shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    source = next((ROOT / "solutions" / assignment).glob("*.ipynb"))
+    attacks = {
+        "endless": "while True:\n    pass\n",
+        "hog": "import numpy as np\nhog = np.empty(400_000_000)  # 3.2 GB\n",
+    }
+    for student, prefix in attacks.items():
+        nb = read(source)
+        answer = next(c for c in nb.cells if is_answer(c))
+        answer.source = prefix + answer.source
+        first_points = next(c for c in nb.cells if is_graded(c)).metadata["nbgrader"]["points"]
+        folder = tmp_path / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / source.name)
+
+    results = {r.student: r for r in grade(tmp_path, assignment, feedback=False, progress=False,
+                                           memory_mb=2048)}
+
+    for student in attacks:
+        r = results[student]
+        assert not r.error, r.error
+        assert r.score == r.max_score - first_points, (student, r.score, r.max_score)
+    graded = read(tmp_path / "autograded" / "hog" / assignment / source.name)
+    answer = next(c for c in graded.cells if is_answer(c))
+    assert [o.ename for o in answer.outputs if o.output_type == "error"] == ["MemoryError"]
