@@ -42,18 +42,30 @@ def _release(args, extra) -> int:
     return 0
 
 
+def _error_summary(log: str) -> str:
+    """The most telling line of nbgrader's log: the first exception message in it."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for line in lines:
+        text = line.removeprefix("[ERROR]").strip()
+        if "Error:" in text or "Exception:" in text:
+            return text
+    return lines[-1] if lines else "unknown error"
+
+
 def _grade(args, extra) -> int:
     from .course import find_root, grade
 
     root = find_root(args.root)
     csv_path = Path(args.csv) if args.csv else root / "grades.csv"
-    results = grade(root, args.assignment, feedback=not args.no_feedback, csv_path=csv_path)
+    results = grade(root, args.assignment, feedback=not args.no_feedback, csv_path=csv_path,
+                    memory_mb=args.memory_mb, file_mb=args.file_mb)
     failed = 0
     for r in results:
-        if r.error:
+        if r.score is None:
             failed += 1
-            first = r.error.strip().splitlines()[-1] if r.error.strip() else "unknown error"
-            print(f"{r.student:20s}  NOT GRADED: {first}")
+            print(f"{r.student:20s}  NOT GRADED: {_error_summary(r.error)}")
+        elif r.error:
+            print(f"{r.student:20s}  {r.score:g} / {r.max_score:g}  ({_error_summary(r.error)})")
         else:
             print(f"{r.student:20s}  {r.score:g} / {r.max_score:g}")
     print(f"{len(results) - failed} of {len(results)} submissions graded; grades in {csv_path}")
@@ -87,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment")
     p.add_argument("--csv", help="where to write the grades (default: grades.csv in the course root)")
     p.add_argument("--no-feedback", action="store_true", help="skip the HTML feedback")
+    p.add_argument("--memory-mb", type=int, default=4096,
+                   help="memory cap of each grading kernel, in MiB (0: none; default 4096)")
+    p.add_argument("--file-mb", type=int, default=100,
+                   help="largest file a graded notebook may write, in MiB (0: none; default 100)")
     p.set_defaults(run=_grade)
     p = sub.add_parser("exercises", help="list the exercises and their known mistakes")
     p.set_defaults(run=_exercises)
