@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +159,7 @@ class GradeResult:
     score: float | None
     max_score: float | None
     error: str = ""
+    seconds: float = 0.0  # time spent autograding this submission (feedback excluded)
 
 
 def _submitted_students(root: Path, coursedir, assignment: str) -> list[str]:
@@ -214,20 +216,22 @@ def _grade(root, config, assignment, students, feedback, csv_path, progress):
     if not result["success"]:
         raise _failure(f"registering {assignment}", result)
     students = students or _submitted_students(root, coursedir, assignment)
-    outcomes: list[tuple[str, bool, str]] = []
+    outcomes: list[tuple[str, bool, str, float]] = []
     for student in tqdm(students, desc=f"grading {assignment}", disable=not progress):
+        start = time.perf_counter()
         res = api.autograde(assignment, student, force=True, create=True)
+        seconds = time.perf_counter() - start
         graded = bool(res["success"])
         error = "" if graded else (res.get("log") or res.get("error") or "autograde failed")
         if graded and feedback:
             fb = api.generate_feedback(assignment, student, force=True)
             if not fb["success"]:
                 error = "feedback failed: " + (fb.get("log") or fb.get("error") or "")
-        outcomes.append((student, graded, error))
+        outcomes.append((student, graded, error, seconds))
 
     results = []
     with Gradebook(coursedir.db_url) as gb:
-        for student, graded, error in outcomes:
+        for student, graded, error, seconds in outcomes:
             score = max_score = None
             if graded:
                 try:
@@ -235,7 +239,7 @@ def _grade(root, config, assignment, students, feedback, csv_path, progress):
                     score, max_score = sub.score, sub.max_score
                 except MissingEntry:
                     pass
-            results.append(GradeResult(student, assignment, score, max_score, error))
+            results.append(GradeResult(student, assignment, score, max_score, error, seconds))
         if csv_path is not None:
             plugin = CsvExportPlugin(to=str(csv_path), assignment=[assignment])
             plugin.export(gb)
