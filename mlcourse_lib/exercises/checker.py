@@ -214,6 +214,12 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
     Returns
     -------
     CheckReport
+
+    Examples
+    --------
+    >>> report = run_check("mse_loss", lambda y_true, y_pred: float(((y_true - y_pred) ** 2).sum()))
+    >>> report.passed, report.mistake
+    (False, 'sum instead of mean')
     """
     exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     if hidden and seed is None:
@@ -286,6 +292,23 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
 def check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
           seed: int | None = None) -> None:
     """Check a student's function; print ✓ or raise :class:`CheckFailed` with feedback.
+
+    Parameters
+    ----------
+    exercise : Exercise or str
+        The exercise or its id, e.g. ``"mse_loss"``.
+    fn : callable
+        The student's function.
+    hidden : bool
+        Run the hidden cases (as the graded cell does) instead of the public ones.
+    seed : int, optional
+        Seed of the hidden cases; a failure message names it, to reproduce the failure.
+
+    Raises
+    ------
+    CheckFailed
+        With the failing case, its inputs, expected and returned values and, when the
+        output matches one, the known mistake by name.
 
     Examples
     --------

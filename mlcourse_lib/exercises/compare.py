@@ -118,6 +118,21 @@ def compare_outputs(expected, got, *, rtol: float = 1e-6, atol: float = 1e-9,
     tuples and lists element by element, dicts key by key, arrays by shape then
     value, scalars as real numbers. Integer arrays must match exactly.
 
+    Parameters
+    ----------
+    expected : float, ndarray, tuple, list or dict
+        The reference's output.
+    got : object
+        The student's output, of any type.
+    rtol, atol : float
+        Tolerances as in ``np.isclose``.
+    path : str
+        How to name the output in the message (``"the result[1]"`` for nested values).
+
+    Returns
+    -------
+    str or None
+
     Examples
     --------
     >>> compare_outputs(1.0, 1.0 + 1e-12) is None

@@ -38,7 +38,13 @@ def all_exercises() -> list[Exercise]:
 
 
 def get_exercise(exercise_id: str) -> Exercise:
-    """The exercise with this id; ``KeyError`` lists the known ids otherwise."""
+    """The exercise with this id; ``KeyError`` lists the known ids otherwise.
+
+    Examples
+    --------
+    >>> get_exercise("mse_loss").title
+    'Mean squared error'
+    """
     catalog = _catalog()
     if exercise_id not in catalog:
         raise KeyError(f"no exercise {exercise_id!r}; known exercises: {', '.join(sorted(catalog))}")
