@@ -14,6 +14,7 @@ import inspect
 import secrets
 import signal
 import sys
+import textwrap
 import threading
 import traceback
 import warnings
@@ -188,7 +189,9 @@ def _fail(exercise, case, hidden, seed, n_cases, text, *, mistake=None, called_r
     if case is not None and show_inputs:
         lines.insert(1, f"  inputs: {_describe_inputs(exercise, case)}")
     if mistake is not None:
-        lines.append(f"  This looks like a known mistake: {mistake.name}. {mistake.explanation}")
+        lines.append(f"  This looks like a known mistake: {mistake.name}.")
+        lines.append(textwrap.fill(mistake.explanation, width=96, initial_indent="  ",
+                                   subsequent_indent="  "))
     if hidden:
         lines.append(f"  (hidden case, seed {seed}: reproduce with "
                      f"check({exercise.id!r}, {fn_name}, hidden=True, seed={seed}))")
