@@ -35,3 +35,14 @@ def test_binder_requirements_match_pyproject():
 def test_console_script_points_at_the_cli():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["mlcourse"] == "mlcourse_lib.cli:main"
+
+
+def test_readme_feedback_example_is_what_the_checker_prints():
+    import numpy as np
+
+    from mlcourse_lib.exercises import run_check
+
+    readme = (ROOT / "README.md").read_text()
+    shown = re.search(r"```\n(✗ mse_loss.*?)\n```", readme, re.DOTALL).group(1)
+    report = run_check("mse_loss", lambda y_true, y_pred: np.sum((y_true - y_pred) ** 2))
+    assert report.message == shown
