@@ -132,3 +132,21 @@ def test_property_checks_never_reject_a_correct_random_answer(exercise):
     failures = [r.message for seed in range(300)
                 if not (r := run_check(exercise, reference, hidden=True, seed=seed)).passed]
     assert not failures, failures[0]
+
+
+def test_calling_an_equivalent_library_or_scikit_learn_function_is_detected():
+    import sklearn.metrics
+
+    from mlcourse_lib import data, metrics
+
+    via_metrics = run_check("mse_loss", lambda y_true, y_pred: metrics.mean_squared_error(y_true, y_pred))
+    via_sklearn = run_check("mse_loss", lambda y_true, y_pred: sklearn.metrics.mean_squared_error(y_true, y_pred))
+    assert via_metrics.called_reference and via_sklearn.called_reference
+    assert "mean_squared_error" in via_sklearn.message
+
+    def split_by_helper(n_samples, test_fraction, rng):
+        idx = np.arange(n_samples)
+        train, _, test = data.train_val_test_split(idx, val_fraction=0, test_fraction=test_fraction, rng=rng)
+        return train, test
+
+    assert run_check("train_test_indices", split_by_helper).called_reference

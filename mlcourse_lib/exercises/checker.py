@@ -86,11 +86,26 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _resolve(target):
+    """A forbidden function given as a callable, or as ``"module:qualname"``.
+
+    A named function is resolved only when its module is already imported (a student
+    who calls it must have imported it), so naming scikit-learn costs nothing otherwise.
+    """
+    if callable(target):
+        return target
+    module_name, _, qualname = target.partition(":")
+    obj = sys.modules.get(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
 @contextmanager
 def _watch_calls(functions):
     """Record calls to any of ``functions`` (by code object) made inside the block."""
     codes = {}  # keyed by identity: code objects compare equal by content
-    for f in functions:
+    for f in filter(None, map(_resolve, functions)):
         code = getattr(inspect.unwrap(f), "__code__", None)
         if code is not None:
             codes[id(code)] = getattr(f, "__qualname__", getattr(f, "__name__", "?"))

@@ -78,8 +78,10 @@ class Exercise:
         Checks an output by its properties instead of comparing with the reference
         (for answers that are random, such as a shuffled split). Return a message
         describing the problem, or ``None``.
-    forbidden : tuple of callable
-        Functions that the student's code must not call, in addition to ``reference``.
+    forbidden : tuple of callable or str
+        Functions that the student's code must not call, in addition to ``reference``:
+        callables, or ``"module:qualname"`` strings (``"sklearn.metrics:mean_squared_error"``)
+        for functions of packages that the library itself does not import.
     rtol, atol : float
         Tolerances for comparing numbers with the reference's output.
     public_seed : int
@@ -93,7 +95,7 @@ class Exercise:
     mistakes: tuple[Mistake, ...] = ()
     alternatives: tuple[Callable, ...] = ()
     validate: Callable[[Case, Any], str | None] | None = None
-    forbidden: tuple[Callable, ...] = ()
+    forbidden: tuple[Callable | str, ...] = ()
     rtol: float = 1e-6
     atol: float = 1e-9
     public_seed: int = 0

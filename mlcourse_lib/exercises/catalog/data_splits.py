@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ...data import fit_standardizer, minibatch_indices, train_test_indices
+from ...data import fit_standardizer, minibatch_indices, train_test_indices, train_val_test_split
 from ..spec import Case, Exercise, Mistake
 
 
@@ -78,6 +78,7 @@ FIT_STANDARDIZER = Exercise(
                 lambda X_train: (X_train.mean(axis=0), X_train.std(axis=0))),
     ),
     alternatives=(_standardizer_loop, _standardizer_var),
+    forbidden=("sklearn.preprocessing:StandardScaler.partial_fit",),
 )
 
 
@@ -216,6 +217,7 @@ TRAIN_TEST_INDICES = Exercise(
                 _split_overlap),
     ),
     alternatives=(_split_choice, _split_shuffle),
+    forbidden=(train_val_test_split, "sklearn.model_selection:train_test_split"),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...models import linear_regression_gradient, linear_regression_loss, mse_smoothness_constant
-from ...optim import backtracking_line_search, gradient_descent
+from ...optim import backtracking_line_search, gradient_descent, minimize
 from ..spec import Case, Exercise, Mistake
 
 
@@ -141,6 +141,7 @@ GRADIENT_DESCENT = Exercise(
                 _gd_aliased_rows),
     ),
     alternatives=(_gd_preallocated, _gd_recursive),
+    forbidden=(minimize,),
     rtol=1e-9,
     atol=1e-12,
 )

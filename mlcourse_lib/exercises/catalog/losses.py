@@ -6,6 +6,7 @@ import numpy as np
 
 from ...gradcheck import numerical_gradient
 from ...losses import binary_cross_entropy_with_logits, mse_loss
+from ...metrics import mean_squared_error
 from ...models import linear_regression_gradient
 from ..spec import Case, Exercise, Mistake
 
@@ -62,6 +63,7 @@ MSE_LOSS = Exercise(
         _mse_loop,
         lambda y_true, y_pred: float(np.dot(y_true - y_pred, y_true - y_pred) / y_true.size),
     ),
+    forbidden=(mean_squared_error, "sklearn.metrics:mean_squared_error"),
 )
 
 
@@ -120,7 +122,6 @@ MSE_GRADIENT = Exercise(
         _gradient_loop,
         lambda X, y, theta: (2 / X.shape[0]) * (X.T @ X @ theta - X.T @ y),
     ),
-    forbidden=(),
 )
 
 
@@ -190,6 +191,7 @@ BCE_WITH_LOGITS = Exercise(
         _bce_loop,
         lambda y_true, logits: float(np.mean(np.logaddexp(0.0, logits) - y_true * logits)),
     ),
+    forbidden=("sklearn.metrics:log_loss",),
 )
 
 
@@ -272,6 +274,7 @@ NUMERICAL_GRADIENT = Exercise(
                 _centered_over_eps),
     ),
     alternatives=(_numgrad_flat,),
+    forbidden=("scipy.optimize:approx_fprime",),
     rtol=1e-6,
     atol=1e-8,
 )
