@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...gradcheck import numerical_gradient
-from ...losses import binary_cross_entropy_with_logits, mse_loss
+from ...losses import binary_cross_entropy_with_logits, mse_loss, softmax_cross_entropy
 from ...metrics import mean_squared_error
 from ...models import linear_regression_gradient
 from ..spec import Case, Exercise, Mistake
@@ -195,6 +195,83 @@ BCE_WITH_LOGITS = Exercise(
 )
 
 
+# --- softmax_cross_entropy ------------------------------------------------------------------
+
+def _softmax_ce_cases(rng, hidden):
+    def random_problem(n, k, scale):
+        return rng.integers(0, k, size=n), rng.normal(scale=scale, size=(n, k))
+
+    cases = [
+        Case("two samples, three classes",
+             (np.array([0, 2]), np.array([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]]))),
+        Case("five samples, four classes", random_problem(5, 4, 2.0)),
+        Case("logits around 1000", (np.array([1, 0, 2]),
+                                    np.array([[1000.0, 1001.0, 999.0], [1000.0, 0.0, -1000.0],
+                                              [-5.0, 800.0, 802.0]]))),
+    ]
+    if hidden:
+        n, k = int(rng.integers(10, 100)), int(rng.integers(2, 8))
+        cases += [
+            Case(f"{n} samples, {k} classes", random_problem(n, k, 3.0)),
+            Case("large logits", random_problem(7, 3, 500.0)),
+        ]
+    return cases
+
+
+def _softmax_ce_naive(y_true, logits):
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return float(-np.mean(np.log(p[np.arange(len(y_true)), y_true])))
+
+
+def _log_softmax(z, axis):
+    m = z.max(axis=axis, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=axis, keepdims=True))
+
+
+def _softmax_ce_loop(y_true, logits):
+    total = 0.0
+    for label, row in zip(y_true, logits):
+        m = max(row)
+        total += m + np.log(sum(np.exp(v - m) for v in row)) - row[label]
+    return total / len(y_true)
+
+
+SOFTMAX_CROSS_ENTROPY = Exercise(
+    id="softmax_cross_entropy",
+    title="Softmax cross-entropy from logits",
+    reference=softmax_cross_entropy,
+    cases=_softmax_ce_cases,
+    mistakes=(
+        Mistake("no max shift (exp overflows)",
+                "exp(1000) is inf in float64, and inf/inf is nan. Subtract each row's maximum "
+                "before exponentiating: log Σ exp(z) = m + log Σ exp(z - m).",
+                _softmax_ce_naive),
+        Mistake("softmax over the samples (axis=0)",
+                "Each row holds one sample's logits over the K classes; normalize along axis=1.",
+                lambda y_true, logits: float(-np.mean(
+                    _log_softmax(logits, 0)[np.arange(len(y_true)), y_true]))),
+        Mistake("z[:, y] instead of z[range(n), y]",
+                "logits[:, y_true] picks every sample's logits for every label (an n × n array); "
+                "logits[np.arange(n), y_true] picks each sample's own true class.",
+                lambda y_true, logits: float(-np.mean(_log_softmax(logits, 1)[:, y_true]))),
+        Mistake("minus sign missing",
+                "The loss is -log p(true class), which is ≥ 0; log p alone is ≤ 0.",
+                lambda y_true, logits: float(np.mean(
+                    _log_softmax(logits, 1)[np.arange(len(y_true)), y_true]))),
+        Mistake("sum instead of mean",
+                "Average over the samples: the loss is a mean.",
+                lambda y_true, logits: float(-np.sum(
+                    _log_softmax(logits, 1)[np.arange(len(y_true)), y_true]))),
+    ),
+    alternatives=(
+        _softmax_ce_loop,
+        lambda y_true, logits: float(np.mean(
+            np.logaddexp.reduce(logits, axis=1) - logits[np.arange(len(y_true)), y_true])),
+    ),
+    forbidden=("sklearn.metrics:log_loss",),
+)
+
+
 # --- numerical_gradient -------------------------------------------------------------------
 
 def sum_of_exp(x):
@@ -280,4 +357,4 @@ NUMERICAL_GRADIENT = Exercise(
 )
 
 
-EXERCISES = [MSE_LOSS, MSE_GRADIENT, BCE_WITH_LOGITS, NUMERICAL_GRADIENT]
+EXERCISES = [MSE_LOSS, MSE_GRADIENT, BCE_WITH_LOGITS, SOFTMAX_CROSS_ENTROPY, NUMERICAL_GRADIENT]
