@@ -186,3 +186,18 @@ def test_compare_outputs_rules(expected, got, message):
         assert result is None
     else:
         assert result is not None and message in result
+
+
+def test_output_that_breaks_conversion_is_reported_not_raised():
+    class Weird:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("refuses conversion")
+
+        def __len__(self):
+            raise RuntimeError("no length either")
+
+    scalar_ex = Exercise(id="one", title="One", reference=lambda: 1.0,
+                         cases=lambda rng, hidden: [Case("no inputs")])
+    for ex in (DOUBLE, scalar_ex):
+        report = run_check(ex, lambda *a: Weird())
+        assert not report.passed and report.message

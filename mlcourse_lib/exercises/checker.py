@@ -192,7 +192,7 @@ def _match_mistake(exercise: Exercise, case: Case, got) -> Any:
         try:
             if compare_outputs(wrong, got, rtol=exercise.rtol, atol=exercise.atol) is None:
                 return mistake
-        except TypeError:
+        except Exception:  # the student's output may defy comparison
             continue
     return None
 
@@ -292,10 +292,14 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
                               "work on a copy (e.g. x = x.copy()) or build a new array.")
         if got is None:
             return fail(case, f"{fn_name} returned None; did you forget to `return` the result?")
-        if exercise.validate is not None:
-            problem = exercise.validate(case, got)
-        else:
-            problem = compare_outputs(expected, got, rtol=exercise.rtol, atol=exercise.atol)
+        try:
+            if exercise.validate is not None:
+                problem = exercise.validate(case, got)
+            else:
+                problem = compare_outputs(expected, got, rtol=exercise.rtol, atol=exercise.atol)
+        except Exception as exc:  # an object that breaks conversion or comparison
+            problem = (f"the result ({type(got).__name__}) could not be read as the expected "
+                       f"output: {type(exc).__name__}: {exc}")
         if problem:
             runtime = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
             if runtime:
