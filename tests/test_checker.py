@@ -201,3 +201,10 @@ def test_output_that_breaks_conversion_is_reported_not_raised():
     for ex in (DOUBLE, scalar_ex):
         report = run_check(ex, lambda *a: Weird())
         assert not report.passed and report.message
+
+
+def test_exit_in_student_code_is_reported():
+    import sys
+
+    report = run_check(DOUBLE, lambda x: sys.exit(3))
+    assert "raised SystemExit: 3" in report.message

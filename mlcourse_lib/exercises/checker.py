@@ -280,7 +280,7 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
             except _Timeout:
                 return fail(case, f"{fn_name} did not return within {TIME_LIMIT_SECONDS:g} s "
                                   "(an endless loop?).")
-            except Exception as exc:  # the student's code may raise anything
+            except (Exception, SystemExit) as exc:  # the student's code may raise anything
                 return fail(case, f"{fn_name} raised {type(exc).__name__}: {exc}{_student_line(exc)}")
 
         if called:
