@@ -1,7 +1,8 @@
 """How long autograding takes: a class of N copies of the solution, one assignment.
 
-Prints the wall time of the whole `mlcourse grade` run (registration, autograde, feedback) and
-the median and spread of the time nbgrader spends on one submission. Run from the repository root:
+Prints, for one and for two parallel jobs, the wall time of the whole `mlcourse grade` run
+(registration, autograde, feedback) and the median and spread of the time nbgrader spends on
+one submission. Run from the repository root:
 
     .venv/bin/python benchmarks/bench_grading.py [ASSIGNMENT] [N]
 """
@@ -29,15 +30,18 @@ def main() -> None:
         shutil.copytree(ROOT / "solutions", root / "solutions")
         for k in range(n):
             shutil.copytree(ROOT / "solutions" / assignment, root / "submitted" / f"student{k:03d}" / assignment)
-        start = time.perf_counter()
-        results = grade(root, assignment, progress=False)
-        total = time.perf_counter() - start
-    assert all(r.score == r.max_score for r in results), "the solution must score full marks"
-    per = sorted(r.seconds for r in results)
-    print(f"assignment {assignment}: {n} submissions graded with feedback in {total:.1f} s")
-    print(f"  autograde per submission: median {statistics.median(per):.2f} s "
-          f"(min {per[0]:.2f}, max {per[-1]:.2f})")
-    print(f"  everything else (registration, feedback, export): {total - sum(per):.1f} s")
+        totals = {}
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            results = grade(root, assignment, progress=False, jobs=jobs)
+            totals[jobs] = time.perf_counter() - start
+            assert all(r.score == r.max_score for r in results), "the solution must score full marks"
+            per = sorted(r.seconds for r in results)
+            print(f"assignment {assignment}, {n} submissions, jobs={jobs}: {totals[jobs]:.1f} s in all "
+                  f"({totals[jobs] / n:.2f} s per submission)")
+            print(f"  autograde of one submission: median {statistics.median(per):.2f} s "
+                  f"(min {per[0]:.2f}, max {per[-1]:.2f})")
+    print(f"speed-up with 2 jobs: {totals[1] / totals[2]:.2f}x")
 
 
 if __name__ == "__main__":

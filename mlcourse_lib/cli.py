@@ -58,7 +58,7 @@ def _grade(args, extra) -> int:
     root = find_root(args.root)
     csv_path = Path(args.csv) if args.csv else root / "grades.csv"
     results = grade(root, args.assignment, feedback=not args.no_feedback, csv_path=csv_path,
-                    memory_mb=args.memory_mb, file_mb=args.file_mb)
+                    memory_mb=args.memory_mb, file_mb=args.file_mb, jobs=args.jobs)
     failed = 0
     for r in results:
         if r.score is None:
@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment")
     p.add_argument("--csv", help="where to write the grades (default: grades.csv in the course root)")
     p.add_argument("--no-feedback", action="store_true", help="skip the HTML feedback")
+    p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                   help="submissions graded at once, each in its own process (default: cores, at most 4)")
     p.add_argument("--memory-mb", type=int, default=4096,
                    help="memory cap of each grading kernel, in MiB (0: none; default 4096)")
     p.add_argument("--file-mb", type=int, default=100,

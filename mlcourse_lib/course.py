@@ -168,15 +168,17 @@ def _submitted_students(root: Path, coursedir, assignment: str) -> list[str]:
 
 
 @contextmanager
-def _grading_kernel(config, *, memory_mb: int, file_mb: int):
-    """Register the limited grading kernel for the duration of the block and select it."""
-    from .grading_kernel import KERNEL_NAME, write_kernel_spec
+def _grading_kernel(*, memory_mb: int, file_mb: int):
+    """Register the limited grading kernel (via ``JUPYTER_PATH``) for the duration of the block.
+
+    Worker processes started inside the block inherit the environment, so they find it too.
+    """
+    from .grading_kernel import write_kernel_spec
 
     previous = os.environ.get("JUPYTER_PATH")
     with tempfile.TemporaryDirectory() as data_dir:
         write_kernel_spec(Path(data_dir), memory_mb=memory_mb, file_mb=file_mb)
         os.environ["JUPYTER_PATH"] = data_dir + (os.pathsep + previous if previous else "")
-        config.Execute.kernel_name = KERNEL_NAME
         try:
             yield
         finally:
@@ -186,51 +188,78 @@ def _grading_kernel(config, *, memory_mb: int, file_mb: int):
                 os.environ["JUPYTER_PATH"] = previous
 
 
+def _grading_api(root: Path):
+    """nbgrader's API for grading the course at ``root`` with the limited kernel."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from .grading_kernel import KERNEL_NAME
+
+    config = load_config(root)
+    config.Execute.kernel_name = KERNEL_NAME
+    return _api(CourseDirectory(config=config))
+
+
+def _autograde_one(root: Path, assignment: str, student: str, feedback: bool):
+    """Autograde (and give feedback on) one submission: ``(student, graded, error, seconds)``."""
+    api = _grading_api(root)
+    start = time.perf_counter()
+    res = api.autograde(assignment, student, force=True, create=True)
+    seconds = time.perf_counter() - start
+    graded = bool(res["success"])
+    error = "" if graded else (res.get("log") or res.get("error") or "autograde failed")
+    if graded and feedback:
+        fb = api.generate_feedback(assignment, student, force=True)
+        if not fb["success"]:
+            error = "feedback failed: " + (fb.get("log") or fb.get("error") or "")
+    return student, graded, error, seconds
+
+
 def grade(root: Path | str, assignment: str, *, students: list[str] | None = None,
           feedback: bool = True, csv_path: Path | str | None = None, progress: bool = True,
-          memory_mb: int = 4096, file_mb: int = 100) -> list[GradeResult]:
+          memory_mb: int = 4096, file_mb: int = 100, jobs: int = 1) -> list[GradeResult]:
     """Autograde every submission of ``assignment``, write feedback and a grade CSV.
 
     The assignment is (re)registered from ``solutions/`` first, so the gradebook knows its
     graded cells. Submissions run in the ``mlcourse-grader`` kernel
     (:mod:`mlcourse_lib.grading_kernel`): at most ``memory_mb`` of memory and ``file_mb``
-    per written file, and nbgrader's per-cell timeout from ``nbgrader_config.py``. A
-    submission that cannot be graded (broken notebook, dead kernel) is reported with its
+    per written file, and nbgrader's per-cell timeout from ``nbgrader_config.py``. With
+    ``jobs > 1``, that many submissions are graded at once, each in its own worker process.
+    A submission that cannot be graded (broken notebook, dead kernel) is reported with its
     error and the run goes on with the others.
     """
-    root = Path(root).resolve()
-    config = load_config(root)
-    with _grading_kernel(config, memory_mb=memory_mb, file_mb=file_mb):
-        return _grade(root, config, assignment, students, feedback, csv_path, progress)
-
-
-def _grade(root, config, assignment, students, feedback, csv_path, progress):
     from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.coursedir import CourseDirectory
     from nbgrader.plugins import CsvExportPlugin
     from tqdm.auto import tqdm
 
-    coursedir = CourseDirectory(config=config)
-    api = _api(coursedir)
+    root = Path(root).resolve()
+    api = _grading_api(root)
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise _failure(f"registering {assignment}", result)
-    students = students or _submitted_students(root, coursedir, assignment)
-    outcomes: list[tuple[str, bool, str, float]] = []
-    for student in tqdm(students, desc=f"grading {assignment}", disable=not progress):
-        start = time.perf_counter()
-        res = api.autograde(assignment, student, force=True, create=True)
-        seconds = time.perf_counter() - start
-        graded = bool(res["success"])
-        error = "" if graded else (res.get("log") or res.get("error") or "autograde failed")
-        if graded and feedback:
-            fb = api.generate_feedback(assignment, student, force=True)
-            if not fb["success"]:
-                error = "feedback failed: " + (fb.get("log") or fb.get("error") or "")
-        outcomes.append((student, graded, error, seconds))
+    students = students or _submitted_students(root, api.coursedir, assignment)
+
+    bar = tqdm(total=len(students), desc=f"grading {assignment}", disable=not progress)
+    outcomes = []
+    with _grading_kernel(memory_mb=memory_mb, file_mb=file_mb):
+        if jobs <= 1:
+            for student in students:
+                outcomes.append(_autograde_one(root, assignment, student, feedback))
+                bar.update()
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = [pool.submit(_autograde_one, root, assignment, s, feedback) for s in students]
+                for future in as_completed(futures):
+                    outcomes.append(future.result())
+                    bar.update()
+    bar.close()
+    outcomes.sort(key=lambda outcome: students.index(outcome[0]))
 
     results = []
-    with Gradebook(coursedir.db_url) as gb:
+    with Gradebook(api.coursedir.db_url) as gb:
         for student, graded, error, seconds in outcomes:
             score = max_score = None
             if graded:

@@ -54,7 +54,8 @@ def test_autograde_scores_solution_release_mistake_and_broken(course_root, assig
         (submitted / "broken" / assignment / name).write_text("{ this is not a notebook")
 
     csv_path = course_root / f"{assignment}.csv"
-    results = {r.student: r for r in grade(course_root, assignment, csv_path=csv_path, progress=False)}
+    results = {r.student: r for r in grade(course_root, assignment, csv_path=csv_path, progress=False,
+                                           jobs=2)}
 
     assert set(results) == {"perfect", "untouched", "one_mistake", "broken"}
     perfect = results["perfect"]
