@@ -201,6 +201,10 @@ def _grading_api(root: Path):
 
 def _autograde_one(root: Path, assignment: str, student: str, feedback: bool):
     """Autograde (and give feedback on) one submission: ``(student, graded, error, seconds)``."""
+    import warnings
+
+    # nbgrader's own session handling warns on every submission; it is harmless and not ours.
+    warnings.filterwarnings("ignore", message="Object of type <Submitted", module="nbgrader")
     api = _grading_api(root)
     start = time.perf_counter()
     res = api.autograde(assignment, student, force=True, create=True)

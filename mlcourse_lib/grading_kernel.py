@@ -64,7 +64,8 @@ def main() -> None:
     apply_limits()
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+    # Only errors: the kernel's start-up notices would repeat once per submission.
+    kernelapp.launch_new_instance(argv=[*sys.argv[1:], "--IPKernelApp.log_level=ERROR"])
 
 
 if __name__ == "__main__":
