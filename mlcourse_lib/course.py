@@ -77,10 +77,12 @@ def course_directory(root: Path | str, *, db_url: str | None = None):
     return CourseDirectory(config=load_config(root, db_url=db_url))
 
 
-def _failure(action: str, result: dict) -> RuntimeError:
-    """An error carrying nbgrader's log, which names the real cause."""
-    details = "\n".join(part for part in (result.get("log"), result.get("error")) if part)
-    return RuntimeError(f"{action} failed:\n{details}")
+def _generate(api, assignment: str, action: str) -> None:
+    """Run nbgrader's generate_assignment; on failure raise with nbgrader's log, which names the cause."""
+    result = api.generate_assignment(assignment, force=True, create=True)
+    if not result["success"]:
+        details = "\n".join(part for part in (result.get("log"), result.get("error")) if part)
+        raise RuntimeError(f"{action} {assignment} failed:\n{details}")
 
 
 def _scripts_on_path() -> None:
@@ -122,9 +124,7 @@ def release(root: Path | str, names: list[str] | None = None, *, db_url: str | N
         coursedir = course_directory(root, db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
         api = _api(coursedir)
         for name in names:
-            result = api.generate_assignment(name, force=True, create=True)
-            if not result["success"]:
-                raise _failure(f"releasing {name}", result)
+            _generate(api, name, "releasing")
     release_dir = root / coursedir.release_directory
     (release_dir / "README.md").write_text(RELEASE_README)
     return names
@@ -237,9 +237,7 @@ def grade(root: Path | str, assignment: str, *, students: list[str] | None = Non
 
     root = Path(root).resolve()
     api = _grading_api(root)
-    result = api.generate_assignment(assignment, force=True, create=True)
-    if not result["success"]:
-        raise _failure(f"registering {assignment}", result)
+    _generate(api, assignment, "registering")
     students = students or _submitted_students(root, api.coursedir, assignment)
 
     bar = tqdm(total=len(students), desc=f"grading {assignment}", disable=not progress)
