@@ -117,8 +117,13 @@ def test_changing_the_input_in_place_is_reported():
 
 def test_wrong_signature_is_explained():
     report = run_check(DOUBLE, lambda: 0)
-    assert "cannot be called the way the exercise calls it" in report.message
-    assert "double(x)" in report.message
+    assert "cannot be called the way the exercise calls it, double(x)" in report.message
+
+
+def test_wrong_keyword_names_show_how_the_exercise_calls_the_function():
+    report = run_check("train_test_indices", lambda n, frac, rng: None)
+    assert "train_test_indices(n_samples, test_fraction=..., rng=...)" in report.message
+    assert "missing a required argument: 'frac'" in report.message
 
 
 def test_calling_the_reference_is_detected_even_through_an_alias():

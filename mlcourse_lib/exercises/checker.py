@@ -141,6 +141,14 @@ def _describe_inputs(exercise: Exercise, case: Case) -> str:
     return ", ".join(parts)
 
 
+def _call_shape(exercise: Exercise, case: Case) -> str:
+    """How the exercise calls the function: ``train_test_indices(n_samples, test_fraction=..., rng=...)``."""
+    names = list(inspect.signature(exercise.reference).parameters)
+    positional = [names[i] if i < len(names) else f"arg{i}" for i in range(len(case.args))]
+    keywords = [f"{k}=..." for k in case.kwargs]
+    return f"{exercise.id}({', '.join(positional + keywords)})"
+
+
 def _student_line(exc: BaseException) -> str:
     """The last line of the traceback that lies in the student's own code, if any."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -262,9 +270,8 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
             try:
                 student_sig.bind(*case.args, **case.kwargs)
             except TypeError as exc:
-                ref_sig = inspect.signature(exercise.reference)
                 return fail(case, f"{fn_name}{student_sig} cannot be called the way the exercise "
-                                  f"calls it ({exc}); expected the signature {exercise.id}{ref_sig}.")
+                                  f"calls it, {_call_shape(exercise, case)} ({exc}).")
         expected = None
         if exercise.validate is None:
             expected, _, _ = _call(exercise.reference, case)
