@@ -22,9 +22,12 @@ def pytest_terminal_summary(terminalreporter):
             f"{ex_id:36s} {row['rejected']:>8d} / {row['mistakes']:<7d}"
             f" {row['named']:>7d} {row['accepted']:>10d} / {row['alternatives']:<7d}"
         )
-    total = sum(r["mistakes"] for r in MUTATION_TABLE.values())
-    rejected = sum(r["rejected"] for r in MUTATION_TABLE.values())
-    tr.write_line(f"{'all exercises':36s} {rejected:>8d} / {total:<7d}")
+    totals = {key: sum(r[key] for r in MUTATION_TABLE.values())
+              for key in ("mistakes", "rejected", "named", "alternatives", "accepted")}
+    tr.write_line(
+        f"{'all exercises':36s} {totals['rejected']:>8d} / {totals['mistakes']:<7d}"
+        f" {totals['named']:>7d} {totals['accepted']:>10d} / {totals['alternatives']:<7d}"
+    )
 
 
 @pytest.fixture
