@@ -1,43 +1,49 @@
 """Run a student's function through an exercise's cases and explain what went wrong.
 
 :func:`run_check` never raises because of the student's code: it returns a
-:class:`CheckReport`. :func:`check` is the notebook's entry point: it prints a ✓ or
-raises :class:`CheckFailed`, whose message (shown without a long traceback in
-Jupyter) names the failing case, the expected and returned values and, when the
-output matches a known mistake, that mistake by name.
+:class:`CheckReport`. The notebook uses three entry points:
+
+- :func:`check` below an answer prints ✓ or ✗ with feedback and never raises, so
+  *Run All* runs every explanatory cell of a chapter;
+- :func:`assert_passes` in the graded cells at the end of a chapter raises
+  :class:`CheckFailed`, which nbgrader counts as a failed test;
+- hidden cases (``hidden=True``) are drawn from a seed derived from the course, the
+  student and the exercise (:func:`~mlcourse_lib.exercises.seeds.hidden_seed`), so a
+  notebook always gets the same grade.
+
+Each call of the student's function runs under a time limit that ``except Exception``
+cannot swallow and with a watch on library calls (:mod:`.watch`).
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
-import secrets
-import signal
-import sys
-import textwrap
-import threading
-import traceback
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
+from . import session
 from .compare import compare_outputs, short_repr
+from .feedback import MISSING, call_shape, describe_inputs, name_mistake, student_line, wrap
 from .registry import get_exercise
+from .seeds import grading_student, hidden_seed
 from .spec import Case, Exercise
+from .timeout import TimeLimitExceeded, time_limit
+from .watch import callable_codes, watch_library_calls
 
-__all__ = ["CheckFailed", "CheckReport", "check", "run_check"]
+__all__ = ["CheckFailed", "CheckReport", "assert_passes", "check", "run_check"]
 
 TIME_LIMIT_SECONDS = 10.0
 
 
 class CheckFailed(AssertionError):
-    """Raised by :func:`check` when a student's function fails a case.
+    """Raised by :func:`assert_passes` when a student's function fails a case.
 
     In Jupyter only the message is shown (no traceback into the checker), so the
-    feedback stays short. nbgrader still sees an error and gives the cell no points.
+    feedback stays short. nbgrader sees an error and gives the cell no points.
     """
 
     def _render_traceback_(self):  # IPython's hook for custom tracebacks
@@ -48,8 +54,9 @@ class CheckFailed(AssertionError):
 class CheckReport:
     """What one check found.
 
-    ``mistake`` is the name of the known mistake that the output matched, if any;
-    ``called_reference`` tells that the function called the library's answer.
+    ``mistake`` is the name of the known mistake that the outputs matched, if any;
+    ``called_reference`` tells that the function called library code instead of
+    computing the answer itself (``called`` names it).
     """
 
     exercise_id: str
@@ -60,105 +67,62 @@ class CheckReport:
     seed: int | None
     mistake: str | None = None
     called_reference: bool = False
+    called: str | None = None
 
 
-class _Timeout(Exception):
-    pass
+class _StudentFailure(Exception):
+    """The student's function failed while a behaviour check called it."""
+
+    def __init__(self, message: str, called: str | None = None):
+        super().__init__(message)
+        self.called = called
 
 
-@contextmanager
-def _time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread on Unix only; elsewhere a no-op)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
+class _Runner:
+    """Calls the student's function on a case with every guard, and says what went wrong."""
 
-    def _on_alarm(signum, frame):
-        raise _Timeout()
+    def __init__(self, exercise: Exercise, fn: Callable, fn_name: str, time_limit_s: float):
+        self.exercise, self.fn, self.fn_name, self.seconds = exercise, fn, fn_name, time_limit_s
 
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def call(self, case: Case):
+        """``(output, args_after, kwargs_after, problem, called)``; ``problem`` is None on success."""
+        args = copy.deepcopy(case.args)
+        kwargs = copy.deepcopy(dict(case.kwargs))
+        trusted = callable_codes([*args, *kwargs.values()])
+        name, out, error, called = self.fn_name, MISSING, None, []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                with time_limit(self.seconds) as deadline:
+                    with watch_library_calls(trusted_codes=trusted, allowed=self.exercise.allowed,
+                                             flagged=(self.exercise.reference,)) as called:
+                        out = self.fn(*args, **kwargs)
+            except TimeLimitExceeded:
+                pass
+            except (Exception, SystemExit) as exc:  # the student's code may raise anything
+                error = exc
+        self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        if called:
+            return out, args, kwargs, (
+                f"{name} calls {called[0]}, which does the exercise's work for you; write the "
+                "computation yourself with numpy and plain Python."), called[0]
+        if deadline.fired:
+            return MISSING, args, kwargs, (f"{name} did not return within {self.seconds:g} s "
+                                           "(an endless loop?)."), None
+        if isinstance(error, NotImplementedError):
+            return out, args, kwargs, (f"{name} is not implemented yet: replace "
+                                       "`raise NotImplementedError()` with your code."), None
+        if error is not None:
+            return out, args, kwargs, (f"{name} raised {type(error).__name__}: {error}"
+                                       f"{student_line(error)}"), None
+        return out, args, kwargs, None, None
 
-
-def _resolve(target):
-    """A forbidden function given as a callable, or as ``"module:qualname"``.
-
-    A named function is resolved only when its module is already imported (a student
-    who calls it must have imported it), so naming scikit-learn costs nothing otherwise.
-    """
-    if callable(target):
-        return target
-    module_name, _, qualname = target.partition(":")
-    obj = sys.modules.get(module_name)
-    for part in qualname.split("."):
-        obj = getattr(obj, part, None)
-    return obj
-
-
-@contextmanager
-def _watch_calls(functions):
-    """Record calls to any of ``functions`` (by code object) made inside the block."""
-    codes = {}  # keyed by identity: code objects compare equal by content
-    for f in filter(None, map(_resolve, functions)):
-        code = getattr(inspect.unwrap(f), "__code__", None)
-        if code is not None:
-            codes[id(code)] = getattr(f, "__qualname__", getattr(f, "__name__", "?"))
-    seen: list[str] = []
-
-    def _profile(frame, event, arg):
-        if event == "call" and id(frame.f_code) in codes:
-            seen.append(codes[id(frame.f_code)])
-
-    previous = sys.getprofile()
-    sys.setprofile(_profile)
-    try:
-        yield seen
-    finally:
-        sys.setprofile(previous)
-
-
-def _describe_inputs(exercise: Exercise, case: Case) -> str:
-    try:
-        bound = inspect.signature(exercise.reference).bind_partial(*case.args, **case.kwargs)
-        items = bound.arguments.items()
-    except (TypeError, ValueError):
-        items = [(f"arg{i}", a) for i, a in enumerate(case.args)] + list(case.kwargs.items())
-    parts = []
-    for name, value in items:
-        if callable(value) and not isinstance(value, np.ndarray):
-            shown = getattr(value, "__name__", "a function")
-        elif isinstance(value, np.random.Generator):
-            shown = "a seeded numpy Generator"
-        else:
-            shown = short_repr(value, max_len=80)
-        parts.append(f"{name}={shown}")
-    return ", ".join(parts)
-
-
-def _call_shape(exercise: Exercise, case: Case) -> str:
-    """How the exercise calls the function: ``train_test_indices(n_samples, test_fraction=..., rng=...)``."""
-    names = list(inspect.signature(exercise.reference).parameters)
-    positional = [names[i] if i < len(names) else f"arg{i}" for i in range(len(case.args))]
-    keywords = [f"{k}=..." for k in case.kwargs]
-    return f"{exercise.id}({', '.join(positional + keywords)})"
-
-
-def _student_line(exc: BaseException) -> str:
-    """The last line of the traceback that lies in the student's own code, if any."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    own = [f for f in frames
-           if "site-packages" not in f.filename and "mlcourse_lib" not in f.filename
-           and not f.filename.startswith(sys.prefix)]
-    if not own:
-        return ""
-    f = own[-1]
-    return f" (line {f.lineno}: `{(f.line or '').strip()}`)"
+    def output(self, case: Case):
+        """The output on ``case``, or raise :class:`_StudentFailure` (for behaviour checks)."""
+        out, _, _, problem, called = self.call(case)
+        if problem:
+            raise _StudentFailure(problem, called)
+        return out
 
 
 def _changed_inputs(before: Case, after_args: tuple, after_kwargs: dict, exercise: Exercise) -> str | None:
@@ -182,48 +146,26 @@ def _changed_inputs(before: Case, after_args: tuple, after_kwargs: dict, exercis
     return None
 
 
-def _call(fn: Callable, case: Case):
+def _reference_output(exercise: Exercise, case: Case):
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(dict(case.kwargs))
-    return fn(*args, **kwargs), args, kwargs
+    return exercise.reference(*args, **kwargs)
 
 
-def _match_mistake(exercise: Exercise, case: Case, got) -> Any:
-    for mistake in exercise.mistakes:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                with np.errstate(all="ignore"):
-                    wrong, _, _ = _call(mistake.fn, case)
-        except Exception:
-            continue
-        try:
-            if compare_outputs(wrong, got, rtol=exercise.rtol, atol=exercise.atol) is None:
-                return mistake
-        except Exception:  # the student's output may defy comparison
-            continue
-    return None
-
-
-def _fail(exercise, case, hidden, seed, n_cases, text, *, mistake=None, called_reference=False,
-          fn_name="your function", show_inputs=True):
-    where = f"case {case.label!r}" if case is not None else "the call"
-    lines = [f"✗ {exercise.id} — {where} failed.", f"  {text}"]
-    if case is not None and show_inputs:
-        lines.insert(1, f"  inputs: {_describe_inputs(exercise, case)}")
-    if mistake is not None:
-        lines.append(f"  This looks like a known mistake: {mistake.name}.")
-        lines.append(textwrap.fill(mistake.explanation, width=96, initial_indent="  ",
-                                   subsequent_indent="  "))
-    if hidden:
-        lines.append(f"  (hidden case, seed {seed}: reproduce with "
-                     f"check({exercise.id!r}, {fn_name}, hidden=True, seed={seed}))")
-    return CheckReport(exercise.id, False, "\n".join(lines), n_cases, hidden, seed,
-                       mistake=mistake.name if mistake else None, called_reference=called_reference)
+def _judge(exercise: Exercise, case: Case, expected, got) -> str | None:
+    """Message if ``got`` is not an acceptable output for ``case``, else None."""
+    try:
+        if exercise.validate is not None:
+            return exercise.validate(case, got)
+        return compare_outputs(expected, got, rtol=exercise.rtol, atol=exercise.atol)
+    except Exception as exc:  # an object that breaks conversion or comparison
+        return (f"the result ({type(got).__name__}) could not be read as the expected "
+                f"output: {type(exc).__name__}: {exc}")
 
 
 def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
-              seed: int | None = None) -> CheckReport:
+              seed: int | None = None, student: str | None = None,
+              time_limit_s: float | None = None) -> CheckReport:
     """Run ``fn`` on the exercise's public (or hidden) cases and report.
 
     Parameters
@@ -233,9 +175,14 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
     fn : callable
         The student's function.
     hidden : bool
-        Use the hidden cases, drawn from ``seed`` (fresh when None), as at grading time.
+        Use the hidden cases, as at grading time: fixed hard cases, then random ones.
     seed : int, optional
-        Seed of the hidden cases, to reproduce a failure.
+        Seed of the hidden cases' random part; by default
+        ``hidden_seed(exercise.id, student)``, the same at every grading.
+    student : str, optional
+        Whose seed to use (default: :func:`~mlcourse_lib.exercises.seeds.grading_student`).
+    time_limit_s : float, optional
+        Time limit of each call of ``fn`` (default ``TIME_LIMIT_SECONDS``).
 
     Returns
     -------
@@ -249,13 +196,30 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
     """
     exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     if hidden and seed is None:
-        seed = secrets.randbits(31)
+        student = student if student is not None else grading_student()
+        seed = hidden_seed(exercise.id, student)
     cases = exercise.make_cases(hidden=hidden, seed=seed if hidden else None)
     n = len(cases)
     fn_name = getattr(fn, "__name__", "fn")
+    if not isinstance(fn_name, str) or fn_name == "<lambda>":
+        fn_name = "your function"
 
-    def fail(case, text, **kw):
-        return _fail(exercise, case, hidden, seed, n, text, fn_name=fn_name, **kw)
+    def fail(case, text, *, mistake=None, called=None, show_inputs=True):
+        where = f"case {case.label!r}" if case is not None else "the check"
+        lines = [f"✗ {exercise.id} — {where} failed.", f"  {text}"]
+        if case is not None and show_inputs:
+            lines.insert(1, f"  inputs: {describe_inputs(exercise, case)}")
+        if mistake is not None:
+            lines.append(f"  This looks like a known mistake: {mistake.name}.")
+            lines.append(wrap(mistake.explanation))
+        if hidden:
+            lines.append(f"  (hidden cases, seed {seed}: reproduce with "
+                         f"check({exercise.id!r}, {getattr(fn, '__name__', 'fn')}, hidden=True, seed={seed}))")
+        if exercise.hints:
+            lines.append(f"  Stuck? hint({exercise.id!r}) gives a hint.")
+        return CheckReport(exercise.id, False, "\n".join(lines), n, hidden, seed,
+                           mistake=mistake.name if mistake else None,
+                           called_reference=called is not None, called=called)
 
     if not callable(fn):
         return fail(None, f"expected a function, got {type(fn).__name__} {short_repr(fn)}.")
@@ -263,64 +227,79 @@ def run_check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
         student_sig = inspect.signature(fn)
     except (TypeError, ValueError):
         student_sig = None
-    forbidden = (exercise.reference, *exercise.forbidden)
 
-    for case in cases:
+    runner = _Runner(exercise, fn, fn_name, time_limit_s or TIME_LIMIT_SECONDS)
+    for index, case in enumerate(cases):
         if student_sig is not None:
             try:
                 student_sig.bind(*case.args, **case.kwargs)
             except TypeError as exc:
                 return fail(case, f"{fn_name}{student_sig} cannot be called the way the exercise "
-                                  f"calls it, {_call_shape(exercise, case)} ({exc}).")
-        expected = None
-        if exercise.validate is None:
-            expected, _, _ = _call(exercise.reference, case)
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                with _watch_calls(forbidden) as called, _time_limit(TIME_LIMIT_SECONDS):
-                    got, args_after, kwargs_after = _call(fn, case)
-            except NotImplementedError:
-                return fail(case, f"{fn_name} is not implemented yet: replace "
-                                  "`raise NotImplementedError()` with your code.", show_inputs=False)
-            except _Timeout:
-                return fail(case, f"{fn_name} did not return within {TIME_LIMIT_SECONDS:g} s "
-                                  "(an endless loop?).")
-            except (Exception, SystemExit) as exc:  # the student's code may raise anything
-                return fail(case, f"{fn_name} raised {type(exc).__name__}: {exc}{_student_line(exc)}")
-
-        if called:
-            return fail(case, f"{fn_name} calls the library's own answer ({called[0]}); "
-                              "write the computation yourself.", called_reference=True)
+                                  f"calls it, {call_shape(exercise, case)} ({exc}).")
+        expected = None if exercise.validate is not None else _reference_output(exercise, case)
+        got, args_after, kwargs_after, problem, called = runner.call(case)
+        if problem:
+            return fail(case, problem, called=called,
+                        show_inputs="not implemented yet" not in problem)
         changed = _changed_inputs(case, args_after, kwargs_after, exercise)
         if changed:
             return fail(case, f"{fn_name} changed its input `{changed}` in place; "
                               "work on a copy (e.g. x = x.copy()) or build a new array.")
         if got is None:
             return fail(case, f"{fn_name} returned None; did you forget to `return` the result?")
-        try:
-            if exercise.validate is not None:
-                problem = exercise.validate(case, got)
-            else:
-                problem = compare_outputs(expected, got, rtol=exercise.rtol, atol=exercise.atol)
-        except Exception as exc:  # an object that breaks conversion or comparison
-            problem = (f"the result ({type(got).__name__}) could not be read as the expected "
-                       f"output: {type(exc).__name__}: {exc}")
+        problem = _judge(exercise, case, expected, got)
         if problem:
-            runtime = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
-            if runtime:
-                problem += f" numpy warned: {runtime[0]}."
-            return fail(case, problem, mistake=_match_mistake(exercise, case, got))
+            if runner.warnings:
+                problem += f" numpy warned: {runner.warnings[0]}."
+            mistake = _explain(exercise, runner, cases, index, got)
+            return fail(case, problem, mistake=mistake)
+
+    if exercise.behaviour is not None:
+        try:
+            problem = exercise.behaviour(lambda *a, **kw: runner.output(Case("behaviour", a, kw)))
+        except _StudentFailure as exc:
+            return fail(None, str(exc), called=exc.called)
+        if problem:
+            return fail(None, problem)
 
     kind = "hidden" if hidden else "public"
-    return CheckReport(exercise.id, True, f"✓ {exercise.id}: all {n} {kind} cases passed.",
+    tail = f" (seed {seed})" if hidden else ""
+    return CheckReport(exercise.id, True, f"✓ {exercise.id}: all {n} {kind} cases passed{tail}.",
                        n, hidden, seed)
+
+
+def _explain(exercise: Exercise, runner: _Runner, cases, failed_index: int, got):
+    """The known mistake behind a failure, judged on every case of the list."""
+    if not exercise.mistakes:
+        return None
+    outputs, failed = [], []
+    for i, case in enumerate(cases):
+        if i == failed_index:
+            outputs.append(got)
+            failed.append(True)
+            continue
+        out, *_, problem, _ = runner.call(case)
+        if problem or out is None:
+            outputs.append(MISSING)
+            failed.append(True)
+            continue
+        expected = None if exercise.validate is not None else _reference_output(exercise, case)
+        outputs.append(out)
+        failed.append(_judge(exercise, case, expected, out) is not None)
+
+    def call(fn, case):
+        return fn(*copy.deepcopy(case.args), **copy.deepcopy(dict(case.kwargs)))
+
+    return name_mistake(exercise, cases, outputs, failed, call)
 
 
 def check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
           seed: int | None = None) -> None:
-    """Check a student's function; print ✓ or raise :class:`CheckFailed` with feedback.
+    """Check a student's function and print ✓ or ✗ with feedback; never raises for its mistakes.
+
+    Below every answer cell: the message names the failing case, its inputs, the
+    expected and returned values and, when the outputs match one, the known mistake.
+    A line of chapter progress follows.
 
     Parameters
     ----------
@@ -329,23 +308,47 @@ def check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
     fn : callable
         The student's function.
     hidden : bool
-        Run the hidden cases (as the graded cell does) instead of the public ones.
+        Run the hidden cases, as grading does, to reproduce a failure shown in feedback.
     seed : int, optional
-        Seed of the hidden cases; a failure message names it, to reproduce the failure.
-
-    Raises
-    ------
-    CheckFailed
-        With the failing case, its inputs, expected and returned values and, when the
-        output matches one, the known mistake by name.
+        Seed of the hidden cases (the feedback names it).
 
     Examples
     --------
     >>> from mlcourse_lib.exercises import check
-    >>> check("mse_loss", lambda y_true, y_pred: float(((y_true - y_pred) ** 2).mean()))
-    ✓ mse_loss: all 4 public cases passed.
+    >>> check("mse_loss", lambda y_true, y_pred: float(((y_true - y_pred) ** 2).mean()))  # doctest: +ELLIPSIS
+    ✓ mse_loss: all ... public cases passed.
+    ...
     """
+    exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     report = run_check(exercise, fn, hidden=hidden, seed=seed)
+    session.record(exercise.id, report.passed)
+    print(report.message)
+    try:
+        print(session.progress_line(_chapter(exercise)))
+    except KeyError:  # an exercise that is not in the catalog
+        pass
+
+
+def assert_passes(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
+                  seed: int | None = None) -> None:
+    """The graded form of :func:`check`: print ✓, or raise :class:`CheckFailed` with the feedback.
+
+    Examples
+    --------
+    >>> assert_passes("mse_loss", lambda y_true, y_pred: float(((y_true - y_pred) ** 2).sum()))
+    Traceback (most recent call last):
+    ...
+    mlcourse_lib.exercises.checker.CheckFailed: ✗ mse_loss — case ...
+    """
+    exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
+    report = run_check(exercise, fn, hidden=hidden, seed=seed)
+    session.record(exercise.id, report.passed)
     if not report.passed:
         raise CheckFailed(report.message)
     print(report.message)
+
+
+def _chapter(exercise: Exercise) -> str:
+    from .registry import chapter_of
+
+    return chapter_of(exercise.id)
