@@ -1,8 +1,9 @@
 """How long a student waits for `check(...)`: public and hidden runs of every exercise.
 
-Prints, per exercise, the median time (over repeats) of a public check and of a hidden check
-of the reference solution, and the cost of watching for forbidden calls: the ratio of a check
-to the same cases run without the call watcher. Run from the repository root:
+Prints, per exercise, the median time (over repeats) of a public and of a hidden check of a
+correct answer (the exercise's first alternative implementation), and the cost of the guards:
+the ratio of a hidden check to the same check run without watching library calls. Run from
+the repository root:
 
     .venv/bin/python benchmarks/bench_check.py
 """
@@ -11,20 +12,12 @@ from __future__ import annotations
 
 import statistics
 import time
-import types
 from contextlib import contextmanager
 from unittest import mock
 
 from mlcourse_lib.exercises import all_exercises, checker, run_check
 
 REPEATS = 9
-
-
-def _clone(fn):
-    clone = types.FunctionType(fn.__code__.replace(), fn.__globals__, fn.__name__, fn.__defaults__,
-                               fn.__closure__)
-    clone.__kwdefaults__ = fn.__kwdefaults__
-    return clone
 
 
 def _median_ms(call) -> float:
@@ -39,10 +32,10 @@ def _median_ms(call) -> float:
 @contextmanager
 def _unwatched():
     @contextmanager
-    def nothing(functions):
+    def nothing(**kwargs):
         yield []
 
-    with mock.patch.object(checker, "_watch_calls", nothing):
+    with mock.patch.object(checker, "watch_library_calls", nothing):
         yield
 
 
@@ -50,7 +43,7 @@ def main() -> None:
     print(f"{'exercise':34s} {'public ms':>10s} {'hidden ms':>10s} {'watcher cost':>13s}")
     ratios = []
     for ex in all_exercises():
-        fn = _clone(ex.reference)
+        fn = ex.alternatives[0]
         public = _median_ms(lambda: run_check(ex, fn))
         hidden = _median_ms(lambda: run_check(ex, fn, hidden=True, seed=1))
         with _unwatched():

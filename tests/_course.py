@@ -12,6 +12,7 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 RELEASED = sorted((ROOT / "course").glob("*/*.ipynb"))
 
 CHECK_CALL = re.compile(r"^check\(\s*\"(?P<id>[^\"]+)\"", re.MULTILINE)
+GRADED_CALL = re.compile(r"^assert_passes\(\s*\"(?P<id>[^\"]+)\"", re.MULTILINE)
 
 
 def read(path: Path):
@@ -27,5 +28,10 @@ def is_answer(cell) -> bool:
 
 
 def checked_ids(cell) -> list[str]:
-    """The exercise ids a code cell checks (empty for other cells)."""
+    """The exercise ids a visible check cell checks with ``check(...)`` (empty for other cells)."""
     return CHECK_CALL.findall(cell.source) if cell.cell_type == "code" else []
+
+
+def graded_ids(cell) -> list[str]:
+    """The exercise ids a graded cell asserts with ``assert_passes(...)``."""
+    return GRADED_CALL.findall(cell.source) if cell.cell_type == "code" else []

@@ -32,7 +32,7 @@ from .registry import get_exercise
 from .seeds import grading_student, hidden_seed
 from .spec import Case, Exercise
 from .timeout import TimeLimitExceeded, time_limit
-from .watch import callable_codes, watch_library_calls
+from .watch import OWN_CODE_PACKAGES, WATCHED_PACKAGES, callable_codes, watch_library_calls
 
 __all__ = ["CheckFailed", "CheckReport", "assert_passes", "check", "run_check"]
 
@@ -83,6 +83,7 @@ class _Runner:
 
     def __init__(self, exercise: Exercise, fn: Callable, fn_name: str, time_limit_s: float):
         self.exercise, self.fn, self.fn_name, self.seconds = exercise, fn, fn_name, time_limit_s
+        self.own_module = own_module(fn)
 
     def call(self, case: Case):
         """``(output, args_after, kwargs_after, problem, called)``; ``problem`` is None on success."""
@@ -95,13 +96,18 @@ class _Runner:
             try:
                 with time_limit(self.seconds) as deadline:
                     with watch_library_calls(trusted_codes=trusted, allowed=self.exercise.allowed,
-                                             flagged=(self.exercise.reference,)) as called:
+                                             flagged=(self.exercise.reference,),
+                                             own_module=self.own_module) as called:
                         out = self.fn(*args, **kwargs)
             except TimeLimitExceeded:
                 pass
             except (Exception, SystemExit) as exc:  # the student's code may raise anything
                 error = exc
         self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        if called and self.own_module is None:
+            return out, args, kwargs, (
+                f"{name} is the library's own {called[0]}; write the computation yourself "
+                "with numpy and plain Python."), called[0]
         if called:
             return out, args, kwargs, (
                 f"{name} calls {called[0]}, which does the exercise's work for you; write the "
@@ -123,6 +129,19 @@ class _Runner:
         if problem:
             raise _StudentFailure(problem, called)
         return out
+
+
+def own_module(fn: Callable) -> str | None:
+    """The module whose code counts as the student's own: where ``fn`` was written.
+
+    A function of a watched package (``losses.mse_loss`` handed in as an answer) has no
+    own module, so calling it is reported, except in the catalog, whose known mistakes and
+    alternatives the test suite runs as if a student wrote them.
+    """
+    module = getattr(inspect.unwrap(fn), "__module__", None) or ""
+    if module.partition(".")[0] not in WATCHED_PACKAGES or module.startswith(OWN_CODE_PACKAGES):
+        return module
+    return None
 
 
 def _changed_inputs(before: Case, after_args: tuple, after_kwargs: dict, exercise: Exercise) -> str | None:
