@@ -21,8 +21,8 @@ DEFAULT_COURSE = "mlcourse"
 def grading_student(cwd: Path | str | None = None) -> str:
     """Who is being graded: ``$MLCOURSE_STUDENT``, else the ``<student>`` of nbgrader's folder.
 
-    nbgrader runs a submission in ``autograded/<student>/<assignment>/``; outside grading
-    the answer is ``"local"``.
+    nbgrader runs a submission from ``submitted/<student>/<assignment>/`` or
+    ``autograded/<student>/<assignment>/``; outside grading the answer is ``"local"``.
 
     Examples
     --------
@@ -35,7 +35,7 @@ def grading_student(cwd: Path | str | None = None) -> str:
     if student:
         return student
     parts = Path(cwd if cwd is not None else os.getcwd()).parts
-    if len(parts) >= 3 and parts[-3] == "autograded":
+    if len(parts) >= 3 and parts[-3] in ("autograded", "submitted"):
         return parts[-2]
     return "local"
 
