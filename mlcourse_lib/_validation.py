@@ -39,8 +39,8 @@ def _describe(value) -> str:
 
 
 def as_float_array(x, name: str, *, ndim=None, allow_empty: bool = False,
-                   allow_nonfinite: bool = False) -> np.ndarray:
-    """Convert ``x`` to a float64 array and validate it.
+                   allow_nonfinite: bool = False, keep_float_dtype: bool = False) -> np.ndarray:
+    """Convert ``x`` to a float array (float64 by default) and validate it.
 
     Parameters
     ----------
@@ -53,13 +53,19 @@ def as_float_array(x, name: str, *, ndim=None, allow_empty: bool = False,
         Whether an array with zero elements is accepted.
     allow_nonfinite : bool
         Whether NaN and infinity are accepted.
+    keep_float_dtype : bool
+        Keep the dtype of a floating-point array (float32 stays float32, as torch keeps a
+        tensor's dtype); anything else (integers, bools, lists) becomes float64.
     """
     if x is None:
         raise TypeError(f"{name} must be an array of numbers; got None.")
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers; got the string {_describe(x)}.")
+    dtype = np.float64
+    if keep_float_dtype and isinstance(x, (np.ndarray, np.floating)) and x.dtype.kind == "f":
+        dtype = x.dtype
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"{name} must be an array of numbers; got {type(x).__name__} "
@@ -86,7 +92,13 @@ def as_float_array(x, name: str, *, ndim=None, allow_empty: bool = False,
 
 
 def as_label_array(y, name: str, *, allow_empty: bool = False) -> np.ndarray:
-    """Convert ``y`` to a 1-D integer array of class labels."""
+    """Convert ``y`` to a 1-D integer array of class labels.
+
+    Integer, bool and float arrays are accepted; a float label must be a whole number
+    that int64 holds exactly (``-2**63 <= y < 2**63``), so that converting it
+    cannot change it: ``0.5`` or ``1e20`` are refused, as scikit-learn refuses them
+    ("continuous" targets).
+    """
     if y is None:
         raise TypeError(f"{name} must be a 1-D array of integer labels; got None.")
     arr = np.asarray(y)
@@ -96,7 +108,16 @@ def as_label_array(y, name: str, *, allow_empty: bool = False) -> np.ndarray:
         raise ValueError(f"{name} is empty; expected at least one label.")
     if arr.dtype.kind == "b":
         return arr.astype(np.int64)
-    if arr.dtype.kind in "iu":
+    if arr.dtype.kind == "i":
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "u":
+        too_large = arr > np.iinfo(np.int64).max
+        if np.any(too_large):
+            i = int(np.flatnonzero(too_large)[0])
+            raise ValueError(
+                f"{name} holds {arr[i]} at index {i}, too large for an integer label "
+                f"(at most {np.iinfo(np.int64).max})."
+            )
         return arr.astype(np.int64)
     if arr.dtype.kind == "f":
         if arr.size and not np.all(np.isfinite(arr)):
@@ -105,6 +126,13 @@ def as_label_array(y, name: str, *, allow_empty: bool = False) -> np.ndarray:
         if np.any(arr != np.round(arr)):
             i = int(np.argwhere(arr != np.round(arr))[0][0])
             raise ValueError(f"{name} must hold integer labels; got {arr[i]} at index {i}.")
+        out_of_range = (arr < -(2.0**63)) | (arr >= 2.0**63)
+        if np.any(out_of_range):
+            i = int(np.flatnonzero(out_of_range)[0])
+            raise ValueError(
+                f"{name} holds {arr[i]} at index {i}, outside the range of integer labels "
+                "(|label| < 2**63, about 9.2e18); use integer labels such as 0, 1, 2."
+            )
         return arr.astype(np.int64)
     raise TypeError(f"{name} must hold integer labels; got dtype {arr.dtype}.")
 
@@ -194,17 +222,22 @@ def check_int(value, name: str, *, minimum: int | None = None) -> int:
 
 
 def check_rng(rng, name: str = "rng") -> np.random.Generator:
-    """Return a ``np.random.Generator`` from a Generator or an integer seed.
+    """Return a ``np.random.Generator`` from a Generator or a non-negative integer seed.
 
     ``None`` is refused on purpose: every random result in the course is reproducible.
     """
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(
+                f"{name} must be a Generator or an integer seed >= 0; got {name}={int(rng)}. "
+                f"Use e.g. {name}=0 or {name}=np.random.default_rng(0)."
+            )
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{name} must be a numpy Generator or an integer seed; got {type(rng).__name__}. "
-        "Use rng=np.random.default_rng(0)."
+        f"Use {name}=np.random.default_rng(0)."
     )
 
 

@@ -18,7 +18,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._tree import check_same_tree, tree_leaves, tree_map, validate_tree
+from ._tree import check_same_tree, tree_leaf_pairs, tree_map, validate_tree
 from ._validation import check_positive
 
 __all__ = ["numerical_gradient", "relative_error", "gradcheck", "GradcheckResult"]
@@ -141,7 +141,8 @@ def relative_error(a, b) -> float:
     Parameters
     ----------
     a, b : array_like or dict of array_like
-        Same structure and shapes.
+        Same structure and shapes; dicts need the same keys (in any order), and their
+        leaves are compared key by key.
 
     Returns
     -------
@@ -156,9 +157,9 @@ def relative_error(a, b) -> float:
     """
     a = validate_tree(a, "a")
     b = validate_tree(b, "b")
-    check_same_tree(a, "a", b, "b")
-    differences = [np.max(np.abs(u - v)) for u, v in zip(tree_leaves(a), tree_leaves(b)) if u.size]
-    scales = [np.max(np.abs(u) + np.abs(v)) for u, v in zip(tree_leaves(a), tree_leaves(b)) if u.size]
+    pairs = tree_leaf_pairs(a, "a", b, "b")          # dict leaves are matched by key
+    differences = [np.max(np.abs(u - v)) for u, v in pairs if u.size]
+    scales = [np.max(np.abs(u) + np.abs(v)) for u, v in pairs if u.size]
     if not differences:
         return 0.0
     tiny = np.finfo(np.float64).tiny

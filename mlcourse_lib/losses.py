@@ -9,6 +9,9 @@ Cross-entropies take **logits**, never probabilities: written in terms of the lo
 stay exact and finite for any real input, e.g. a logit of 1000 on the wrong side costs
 exactly 1000. Nothing here overflows or emits a numpy ``RuntimeWarning`` for logits of
 :math:`\pm 1000`.
+
+Arrays keep a floating-point dtype: a gradient, softmax or sigmoid of float32 inputs is
+float32 (as in torch); other inputs (integers, lists) are computed in float64.
 """
 
 from __future__ import annotations
@@ -51,15 +54,15 @@ _BINARY_HINT = "For multi-class labels use softmax_cross_entropy."
 
 def _check_regression_pair(y_true, y_pred):
     """Float arrays ``y_true`` and ``y_pred`` of the same shape, 1-D ``(n,)`` or 2-D ``(n, k)``."""
-    y_true = as_float_array(y_true, "y_true", ndim=(1, 2))
-    y_pred = as_float_array(y_pred, "y_pred", ndim=(1, 2))
+    y_true = as_float_array(y_true, "y_true", ndim=(1, 2), keep_float_dtype=True)
+    y_pred = as_float_array(y_pred, "y_pred", ndim=(1, 2), keep_float_dtype=True)
     check_same_shape(y_true, "y_true", y_pred, "y_pred")
-    return y_true, y_pred
+    return y_true.astype(y_pred.dtype, copy=False), y_pred
 
 
 def _check_logits_array(z, name: str = "z"):
     """A float array with at least one dimension (the axis that the softmax runs over)."""
-    z = as_float_array(z, name)
+    z = as_float_array(z, name, keep_float_dtype=True)
     if z.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension; got a scalar. Use np.atleast_1d({name}).")
     return z
@@ -85,14 +88,14 @@ def _check_class_labels(labels, name: str, n_classes: int, source: str):
 
 def _check_binary_pair(y_true, logits):
     y = as_binary_labels(y_true, "y_true", hint=_BINARY_HINT)
-    z = as_float_array(logits, "logits", ndim=1)
+    z = as_float_array(logits, "logits", ndim=1, keep_float_dtype=True)
     check_same_shape(y, "y_true", z, "logits")
-    return y, z
+    return y.astype(z.dtype, copy=False), z
 
 
 def _check_multiclass_pair(y_true, logits):
     labels = as_label_array(y_true, "y_true")
-    z = as_float_array(logits, "logits", ndim=2)
+    z = as_float_array(logits, "logits", ndim=2, keep_float_dtype=True)
     check_same_length(labels, "y_true", z, "logits")
     _check_class_labels(labels, "y_true", z.shape[1], "columns of logits")
     return labels, z
@@ -342,7 +345,7 @@ def sigmoid(z):
     >>> print(sigmoid(np.array([-1000.0, 1000.0])))
     [0. 1.]
     """
-    z = as_float_array(z, "z", allow_empty=True)
+    z = as_float_array(z, "z", allow_empty=True, keep_float_dtype=True)
     e = np.exp(-np.abs(z))
     p = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return float(p) if p.ndim == 0 else p
@@ -468,7 +471,8 @@ def softmax_cross_entropy_grad(y_true, logits) -> np.ndarray:
     """
     labels, z = _check_multiclass_pair(y_true, logits)
     n, n_classes = z.shape
-    return (softmax(z, axis=1) - one_hot(labels, n_classes)) / n
+    Y = one_hot(labels, n_classes).astype(z.dtype)
+    return (softmax(z, axis=1) - Y) / n
 
 
 # --- L2 penalty --------------------------------------------------------------------------------
@@ -529,7 +533,7 @@ def l2_penalty_grad(params, *, lam):
     >>> l2_penalty_grad({"W": np.array([3.0, 4.0])}, lam=0.5)
     {'W': array([1.5, 2. ])}
     """
-    params = validate_tree(params, "params")
+    params = validate_tree(params, "params", keep_float_dtype=True)
     lam = check_nonnegative(lam, "lam")
     return tree_map(lambda w: lam * w, params)
 

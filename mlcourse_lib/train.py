@@ -14,6 +14,8 @@ stop training; :class:`EarlyStopping` stops when the validation loss has not
 improved for ``patience`` epochs and gives back the best parameters.
 
 Epochs are numbered from 0, so ``history["loss"][k]`` belongs to epoch ``k``.
+When the loss, a gradient or the parameters stop being finite (NaN or infinity),
+:func:`fit` stops at once with a :class:`DivergedError` that names the epoch and step.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 from ._tree import check_same_tree, tree_map, validate_tree
 from ._validation import check_choice, check_int, check_nonnegative, check_rng, check_same_length
 
-__all__ = ["History", "TrainState", "Callback", "EarlyStopping", "fit"]
+__all__ = ["History", "TrainState", "Callback", "EarlyStopping", "DivergedError", "fit"]
 
 
 def _copy_params(params):
@@ -256,6 +258,60 @@ class EarlyStopping(Callback):
 
 # --- fit -------------------------------------------------------------------------------------
 
+class DivergedError(FloatingPointError):
+    """Training diverged: the loss, a gradient or the parameters became NaN or infinite.
+
+    Raised by :func:`fit` at the step where it happened. ``history`` holds the epochs
+    finished before it, ``params`` the last parameters that were finite.
+    """
+
+    def __init__(self, message: str, *, history=None, params=None):
+        super().__init__(message)
+        self.history = history
+        self.params = params
+
+
+def _first_nonfinite(tree):
+    """``(where, value)`` of the first NaN or infinite entry of a tree, or None."""
+    leaves = tree.items() if isinstance(tree, dict) else [(None, tree)]
+    for key, leaf in leaves:
+        leaf = np.asarray(leaf)
+        bad = np.flatnonzero(~np.isfinite(leaf))
+        if bad.size:
+            index = np.unravel_index(int(bad[0]), leaf.shape)
+            where = "" if key is None else f"[{key!r}]"
+            return f"{where}{list(map(int, index)) if leaf.ndim else ''}", leaf[index]
+    return None
+
+
+def _divergence_message(what: str, *, epoch: int, step: int, n_steps: int, optimizer) -> str:
+    if epoch == 0 and step == 0 and "parameters" not in what:
+        return (
+            f"{what} at epoch 0, step 1, before any update; fit stopped. Check loss_and_grad "
+            "and the data at the starting parameters (log of 0, division by 0, NaN in X or y)."
+        )
+    lr = getattr(optimizer, "lr", None)
+    if isinstance(lr, float):
+        advice = f"try a smaller learning rate than lr={lr:g}, e.g. lr={lr / 10:g}"
+    else:
+        advice = "try a smaller learning rate, e.g. 10 times smaller"
+    return (
+        f"training diverged: {what} at epoch {epoch}, step {step + 1} of {n_steps}; fit stopped. "
+        f"The steps are probably too large: {advice}. (DivergedError.history holds the "
+        "finished epochs.)"
+    )
+
+
+def _check_finite(kind: str, value, *, params, history, **where) -> None:
+    """Raise :class:`DivergedError` unless ``value`` (the loss, grads or new params) is finite."""
+    found = _first_nonfinite(value)
+    if found is not None:
+        index, bad = found
+        what = f"the {kind}{index} became {bad}"
+        raise DivergedError(_divergence_message(what, **where), history=history,
+                            params=_copy_params(params))
+
+
 def _make_update(optimizer, params):
     """``update(params, grads) -> new params`` from an optimizer object or a step function."""
     step = getattr(optimizer, "step", None)
@@ -408,6 +464,14 @@ def fit(params, loss_and_grad, X, y, *, optimizer, epochs, batch_size=None, rng=
         ``"text"`` a text bar, ``False`` or ``None`` nothing. The bar shows the latest
         ``loss`` and ``val_loss``.
 
+    Raises
+    ------
+    DivergedError
+        When a batch loss, a gradient or the updated parameters become NaN or infinite:
+        training stops at that step, and the message names the epoch and step and
+        suggests a smaller learning rate (a ``FloatingPointError``; its ``history``
+        holds the finished epochs and its ``params`` the last finite parameters).
+
     Returns
     -------
     params : ndarray or dict of ndarray
@@ -474,10 +538,15 @@ def fit(params, loss_and_grad, X, y, *, optimizer, epochs, batch_size=None, rng=
                 batches = minibatch_indices(n, batch_size=batch_size, rng=rng, shuffle=True)
 
             weighted_loss_sum = 0.0
-            for batch in batches:
+            for step, batch in enumerate(batches):
+                where = {"epoch": epoch, "step": step, "n_steps": len(batches), "optimizer": optimizer}
                 loss, grads = _check_loss_and_grad_result(loss_and_grad(params, X[batch], y[batch]), params)
+                _check_finite("loss", np.float64(loss), params=params, history=history, **where)
+                _check_finite("gradient", grads, params=params, history=history, **where)
                 weighted_loss_sum += len(batch) * loss
-                params = update(params, grads)
+                new_params = update(params, grads)
+                _check_finite("parameters", new_params, params=params, history=history, **where)
+                params = new_params
             state.params = params
 
             logs = {"loss": weighted_loss_sum / n}

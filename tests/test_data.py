@@ -507,3 +507,82 @@ def test_iterate_minibatches_errors_are_raised_at_the_call():
         iterate_minibatches(np.zeros((5, 2)), np.zeros(5), batch_size=2)
     with pytest.raises(ValueError, match="X is empty"):
         iterate_minibatches(np.zeros((0, 2)), np.zeros(0), batch_size=2, rng=0)
+
+
+# --- a stratified split never leaves a class out of the training set ------------------------------
+
+def test_stratified_split_refuses_to_leave_a_class_out_of_training():
+    # counts 1, 1, 8 with n_test = 5: quotas 0.5, 0.5, 4; class 0 takes the leftover sample
+    y = np.array([0, 1] + [2] * 8)
+    with pytest.raises(ValueError, match=r"stratify: class 0 has only 1 sample, and its share of the "
+                                         r"test set takes it, leaving none for training. Every class "
+                                         r"needs at least 2 samples"):
+        train_test_indices(10, test_fraction=0.5, rng=0, stratify=y)
+    from sklearn.model_selection import train_test_split
+    with pytest.raises(ValueError, match="too few"):
+        train_test_split(np.arange(10), test_size=0.5, random_state=0, stratify=y)
+
+
+def test_stratified_validation_split_refuses_to_leave_a_class_out_of_training():
+    y = np.array([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+    with pytest.raises(ValueError, match=r"class 0 has only 2 samples, and its share of the test set "
+                                         r"takes all of them.*smaller test_fraction"):
+        train_test_indices(12, test_fraction=0.9, rng=0, stratify=y)
+    with pytest.raises(ValueError, match=r"its share of the val set .*smaller val_fraction"):
+        train_val_test_split(np.arange(20), val_fraction=0.45, test_fraction=0.45, rng=0,
+                             stratify=np.array([0, 0, 0] + [1] * 17))
+
+
+def test_stratified_splits_keep_every_class_in_training_when_they_can():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(4, 40))
+        y = rng.integers(0, 4, size=n)
+        f = float(rng.uniform(0.05, 0.9))
+        try:
+            train_idx, _ = train_test_indices(n, test_fraction=f, rng=rng, stratify=y)
+        except ValueError as exc:
+            assert "leaving none for training" in str(exc) or "puts all samples" in str(exc)
+            continue
+        assert set(y[train_idx]) == set(y)
+
+
+# --- near-constant features: scikit-learn's rule -------------------------------------------------
+
+def _near_constant_columns():
+    rng = np.random.default_rng(0)
+    return np.column_stack([
+        np.full(10, 0.1),                              # sigma computes to ~1e-17, not 0
+        np.full(10, 1e10 + 0.3),
+        np.r_[np.full(9, 0.1), 0.1 + 1e-15],           # a real (tiny) spread: not constant
+        1e8 + 1e-7 * rng.normal(size=10),              # spread below the rounding of the mean
+        rng.normal(size=10),
+        np.full(10, -3.0),
+    ])
+
+
+def test_fit_standardizer_treats_near_constant_features_as_sklearn_does():
+    from sklearn.preprocessing import StandardScaler
+
+    X = _near_constant_columns()
+    scaler = StandardScaler().fit(X)
+    s = fit_standardizer(X)
+    np.testing.assert_array_equal(s.scale, scaler.scale_)
+    np.testing.assert_array_equal(s.mean, scaler.mean_)
+    np.testing.assert_array_equal(s.transform(X), scaler.transform(X))
+    np.testing.assert_array_equal(s.scale[[0, 1, 3, 5]], 1.0)
+    np.testing.assert_array_equal(fit_standardizer(np.full((10, 1), 0.1)).transform(np.full((3, 1), 0.1)),
+                                  np.zeros((3, 1)))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fit_standardizer_equals_standard_scaler_on_random_scales(seed):
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 30))
+    X = rng.normal(size=(n, 4)) * 10.0 ** rng.integers(-12, 5, size=4) + 10.0 ** rng.integers(-3, 9, size=4)
+    scaler = StandardScaler().fit(X)
+    s = fit_standardizer(X)
+    np.testing.assert_array_equal(s.scale, scaler.scale_)
+    np.testing.assert_array_equal(s.transform(X), scaler.transform(X))

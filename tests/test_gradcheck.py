@@ -167,3 +167,52 @@ def test_gradcheck_raises_on_bad_inputs():
         gradcheck(cube_sum, lambda v: 3 * v ** 2, x, rtol=-1)
     with pytest.raises(TypeError, match=r"f must return a real scalar"):
         gradcheck(lambda v: v, lambda v: np.ones(2), x)
+
+
+# --- dict leaves are paired by key, never by position -------------------------------------------
+
+def test_relative_error_pairs_dict_leaves_by_key():
+    a = {"u": np.array([1.0, 2.0]), "v": np.array([3.0, 4.0])}
+    swapped_values = {"u": a["v"], "v": a["u"]}
+    same_values_other_order = {"v": a["v"], "u": a["u"]}
+    assert relative_error(a, swapped_values) == pytest.approx(2.0 / 6.0)
+    assert relative_error(a, same_values_other_order) == 0.0
+
+
+def test_gradcheck_fails_a_gradient_with_values_swapped_between_keys():
+    def f(p):
+        return float(np.sum(p["a"] ** 2) + 3 * np.sum(p["b"] ** 2))
+
+    x = {"a": np.array([1.0, -1.0]), "b": np.array([2.0, 0.5])}
+    right = {"a": 2 * x["a"], "b": 6 * x["b"]}
+    wrong = {"b": right["a"], "a": right["b"]}     # the keys swapped: each leaf has the other's values
+    assert gradcheck(f, lambda p: {"b": 6 * p["b"], "a": 2 * p["a"]}, x).ok
+    assert not gradcheck(f, lambda p: wrong, x).ok
+
+
+def test_gradcheck_accepts_a_correct_mlp_gradient_in_another_key_order():
+    from mlcourse_lib.models import init_mlp, mlp_loss_and_grad
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6, 3)), np.array([0, 1, 2, 1, 0, 2])
+    params = init_mlp([3, 4, 3], rng=1, activation="tanh")
+
+    def f(p):
+        return mlp_loss_and_grad(p, X, y, activation="tanh")[0]
+
+    def grad_reversed(p):
+        grads = mlp_loss_and_grad(p, X, y, activation="tanh")[1]
+        return {k: grads[k] for k in reversed(list(grads))}
+
+    result = gradcheck(f, grad_reversed, params)
+    assert result.ok, result
+
+
+def test_mismatched_keys_and_shapes_name_the_key():
+    a = {"W": np.ones((2, 2)), "b": np.ones(2)}
+    with pytest.raises(ValueError, match=r"b must have the keys of a; missing \['b'\], unexpected \['c'\]."):
+        relative_error(a, {"W": np.ones((2, 2)), "c": np.ones(2)})
+    with pytest.raises(ValueError, match=r"b\['b'\] has shape \(3,\), expected \(2,\) to match a\['b'\]."):
+        relative_error(a, {"b": np.ones(3), "W": np.ones((2, 2))})
+    with pytest.raises(ValueError, match=r"grad_f\(x\)\['W'\] has shape \(4,\), expected \(2, 2\)"):
+        gradcheck(lambda p: 0.0, lambda p: {"b": np.ones(2), "W": np.ones(4)}, a)

@@ -28,7 +28,6 @@ from mlcourse_lib.losses import (
     softmax_cross_entropy_grad,
 )
 
-RNG = np.random.default_rng(0)
 EXTREME_LOGITS = np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0])
 EXTREME_LABELS = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
 
@@ -54,27 +53,30 @@ def test_mse_2d_averages_over_all_entries():
 
 
 def test_mse_and_mae_match_sklearn():
+    rng = np.random.default_rng(0)
     from sklearn.metrics import mean_absolute_error, mean_squared_error
 
-    y_true, y_pred = RNG.normal(size=(2, 30))
+    y_true, y_pred = rng.normal(size=(2, 30))
     assert mse_loss(y_true, y_pred) == pytest.approx(mean_squared_error(y_true, y_pred), rel=1e-12)
     assert mae_loss(y_true, y_pred) == pytest.approx(mean_absolute_error(y_true, y_pred), rel=1e-12)
-    Y_true, Y_pred = RNG.normal(size=(2, 10, 3))
+    Y_true, Y_pred = rng.normal(size=(2, 10, 3))
     assert mse_loss(Y_true, Y_pred) == pytest.approx(mean_squared_error(Y_true, Y_pred), rel=1e-12)
 
 
 def test_mse_grad_hand_computed_and_numerical():
+    rng = np.random.default_rng(1)
     np.testing.assert_allclose(mse_loss_grad([1.0, 2.0, 3.0], [1.0, 2.0, 5.0]), [0.0, 0.0, 4 / 3])
-    y_true, y_pred = RNG.normal(size=(2, 7))
+    y_true, y_pred = rng.normal(size=(2, 7))
     numeric = numerical_gradient(lambda p: mse_loss(y_true, p), y_pred)
     assert relative_error(mse_loss_grad(y_true, y_pred), numeric) < 1e-6
 
 
 def test_mae_hand_computed_and_subgradient():
+    rng = np.random.default_rng(2)
     assert mae_loss([1.0, 2.0, 3.0], [2.0, 2.0, 5.0]) == pytest.approx(1.0)
     # ties get the subgradient 0, others ±1/n
     np.testing.assert_allclose(mae_loss_grad([1.0, 2.0, 3.0], [2.0, 2.0, 0.0]), [1 / 3, 0.0, -1 / 3])
-    y_true, y_pred = RNG.normal(size=(2, 6))   # no ties: differentiable
+    y_true, y_pred = rng.normal(size=(2, 6))   # no ties: differentiable
     numeric = numerical_gradient(lambda p: mae_loss(y_true, p), y_pred)
     assert relative_error(mae_loss_grad(y_true, y_pred), numeric) < 1e-6
 
@@ -93,9 +95,10 @@ def test_regression_losses_reject_mismatched_shapes():
 # --- log-sum-exp, softmax, sigmoid ---------------------------------------------------------------
 
 def test_log_sum_exp_values():
+    rng = np.random.default_rng(3)
     assert log_sum_exp([0.0, 0.0]) == pytest.approx(math.log(2))
     assert isinstance(log_sum_exp([0.0, 1.0]), float)
-    z = RNG.normal(size=(4, 5))
+    z = rng.normal(size=(4, 5))
     np.testing.assert_allclose(log_sum_exp(z), np.log(np.sum(np.exp(z), axis=1)))
     np.testing.assert_allclose(log_sum_exp(z, axis=0), np.log(np.sum(np.exp(z), axis=0)))
     assert log_sum_exp(z).shape == (4,) and log_sum_exp(z, axis=0).shape == (5,)
@@ -109,7 +112,8 @@ def test_log_sum_exp_is_exact_for_huge_logits():
 
 
 def test_softmax_properties():
-    z = RNG.normal(size=(3, 4))
+    rng = np.random.default_rng(4)
+    z = rng.normal(size=(3, 4))
     p = softmax(z)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     np.testing.assert_allclose(softmax(z + 100.0), p)            # invariant to a shift
@@ -160,18 +164,20 @@ def test_bce_is_exact_and_finite_for_logits_of_1000():
 
 
 def test_bce_matches_sklearn_log_loss():
+    rng = np.random.default_rng(5)
     from sklearn.metrics import log_loss
 
-    y = RNG.integers(0, 2, size=40).astype(float)
-    z = RNG.normal(scale=3, size=40)
+    y = rng.integers(0, 2, size=40).astype(float)
+    z = rng.normal(scale=3, size=40)
     expected = log_loss(y, 1 / (1 + np.exp(-z)), labels=[0, 1])
     assert binary_cross_entropy_with_logits(y, z) == pytest.approx(expected, rel=1e-10)
 
 
 def test_bce_grad_hand_computed_and_numerical():
+    rng = np.random.default_rng(6)
     np.testing.assert_allclose(binary_cross_entropy_with_logits_grad([1, 0], [0.0, 1000.0]), [-0.25, 0.5])
-    y = RNG.integers(0, 2, size=8).astype(float)
-    z = RNG.normal(scale=2, size=8)
+    y = rng.integers(0, 2, size=8).astype(float)
+    z = rng.normal(scale=2, size=8)
     numeric = numerical_gradient(lambda t: binary_cross_entropy_with_logits(y, t), z)
     assert relative_error(binary_cross_entropy_with_logits_grad(y, z), numeric) < 1e-6
 
@@ -207,17 +213,19 @@ def test_softmax_cross_entropy_extremes():
 
 
 def test_softmax_cross_entropy_matches_sklearn_log_loss():
+    rng = np.random.default_rng(7)
     from sklearn.metrics import log_loss
 
-    y = RNG.integers(0, 4, size=30)
-    z = RNG.normal(scale=2, size=(30, 4))
+    y = rng.integers(0, 4, size=30)
+    z = rng.normal(scale=2, size=(30, 4))
     expected = log_loss(y, softmax(z), labels=[0, 1, 2, 3])
     assert softmax_cross_entropy(y, z) == pytest.approx(expected, rel=1e-10)
 
 
 def test_softmax_cross_entropy_grad_numerical_and_rows_sum_to_zero():
-    y = RNG.integers(0, 3, size=5)
-    z = RNG.normal(size=(5, 3))
+    rng = np.random.default_rng(8)
+    y = rng.integers(0, 3, size=5)
+    z = rng.normal(size=(5, 3))
     grad = softmax_cross_entropy_grad(y, z)
     numeric = numerical_gradient(lambda t: softmax_cross_entropy(y, t), z)
     assert relative_error(grad, numeric) < 1e-6
@@ -250,7 +258,8 @@ def test_l2_penalty_hand_computed_with_half_convention():
 
 
 def test_l2_penalty_grad_numerical_for_a_dict():
-    params = {"W": RNG.normal(size=(2, 3)), "b": RNG.normal(size=3)}
+    rng = np.random.default_rng(9)
+    params = {"W": rng.normal(size=(2, 3)), "b": rng.normal(size=3)}
     numeric = numerical_gradient(lambda p: l2_penalty(p, lam=0.3), params)
     assert relative_error(l2_penalty_grad(params, lam=0.3), numeric) < 1e-6
 
@@ -305,3 +314,28 @@ def test_inputs_are_not_mutated():
     grads["W"][0] = 99.0
     for before, after in zip(copies, [y, z, Z, params["W"]]):
         np.testing.assert_array_equal(before, after)
+
+
+def test_inputs_do_not_depend_on_test_order():
+    # every test draws from its own generator: no module-level RNG shared between tests
+    import tests.test_losses as module
+
+    assert not any(isinstance(v, np.random.Generator) for v in vars(module).values())
+
+
+def test_float32_logits_and_predictions_give_float32_gradients():
+    rng = np.random.default_rng(10)
+    z = rng.normal(size=(4, 3)).astype(np.float32)
+    y = np.array([0, 2, 1, 2])
+    assert softmax(z).dtype == np.float32 and log_softmax(z).dtype == np.float32
+    assert log_sum_exp(z).dtype == np.float32 and sigmoid(z).dtype == np.float32
+    assert softmax_cross_entropy_grad(y, z).dtype == np.float32
+    np.testing.assert_allclose(softmax_cross_entropy_grad(y, z),
+                               softmax_cross_entropy_grad(y, z.astype(np.float64)), rtol=1e-6)
+    assert binary_cross_entropy_with_logits_grad([0, 1, 1, 0], z[:, 0]).dtype == np.float32
+    y_pred = z[:, 0]
+    assert mse_loss_grad(np.zeros(4), y_pred).dtype == np.float32
+    assert mae_loss_grad(np.zeros(4), y_pred).dtype == np.float32
+    grads = l2_penalty_grad({"W": z, "b": np.ones(3)}, lam=0.1)
+    assert grads["W"].dtype == np.float32 and grads["b"].dtype == np.float64
+    assert softmax_cross_entropy_grad(y, [[0, 0, 0]] * 4).dtype == np.float64   # integers -> float64

@@ -374,3 +374,64 @@ def test_regression_validation(fn):
         fn([], [])
     with pytest.raises(ValueError, match="y_pred contains nan at index 2"):
         fn([1.0, 2.0, 3.0], [1.0, 2.0, np.nan])
+
+
+# --- float labels: compared exactly or refused, never rounded by an overflowing cast ----------------
+
+@pytest.mark.parametrize("metric", [accuracy_score, confusion_matrix, f1_score])
+def test_integral_float_labels_give_sklearns_results(metric):
+    y_true = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    y_pred = np.array([0.0, 1.0, 0.0, 0.0, 1.0])
+    sk_metric = getattr(skm, metric.__name__)
+    np.testing.assert_array_equal(metric(y_true, y_pred), sk_metric(y_true, y_pred))
+    big = 2.0**62                                     # a whole number that int64 holds exactly
+    assert accuracy_score(y_true * big, y_pred * big) == skm.accuracy_score(y_true * big, y_pred * big)
+
+
+@pytest.mark.parametrize("y_true, y_pred, message", [
+    ([1e20, 1.0], [2e20, 1.0], r"y_true holds 1e\+20 at index 0, outside the range of integer labels"),
+    ([1.0, 1.0], [1.0, -1e19], r"y_pred holds -1e\+19 at index 1, outside the range of integer labels"),
+    ([0.5, 1.0], [0.5, 1.0], r"y_true must hold integer labels; got 0.5 at index 0."),
+])
+def test_non_integral_or_huge_float_labels_are_refused_as_sklearn_refuses_them(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        accuracy_score(y_true, y_pred)
+    with pytest.raises(ValueError):                   # scikit-learn: "continuous is not supported"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            skm.accuracy_score(y_true, y_pred)
+    with pytest.raises(ValueError, match="outside the range|integer labels"):
+        confusion_matrix(y_true, y_pred)
+    with pytest.raises(ValueError, match="outside the range|integer labels"):
+        roc_curve(y_pred if y_true == [1.0, 1.0] else y_true, [0.1, 0.2], pos_label=1)
+
+
+def test_uint64_labels_beyond_int64_are_refused():
+    with pytest.raises(ValueError, match=r"y_true holds 18446744073709551615 at index 0, too large"):
+        accuracy_score(np.array([2**64 - 1, 1], dtype=np.uint64), [-1, 1])
+
+
+# --- roc_curve's pos_label: None, as in scikit-learn --------------------------------------------------
+
+def test_roc_curve_needs_pos_label_for_labels_other_than_0_1_or_minus1_1():
+    y_score = [0.1, 0.4, 0.35, 0.8]
+    with pytest.raises(ValueError, match=r"y_true takes values in \{0, 2\} and pos_label is not specified: "
+                                         r"either make y_true take values in \{0, 1\} or \{-1, 1\} or "
+                                         r"pass pos_label explicitly, e.g. pos_label=2."):
+        roc_curve([0, 0, 2, 2], y_score)
+    with pytest.raises(ValueError):
+        skm.roc_curve([0, 0, 2, 2], y_score)
+    with pytest.raises(ValueError, match=r"y_true takes values in \{0, 1, 2\}"):
+        roc_curve([0, 1, 2, 2], y_score)
+    for labels, pos_label in (([0, 0, 2, 2], 2), ([-1, -1, 1, 1], None), ([0, 0, 1, 1], None),
+                              ([3, 5, 3, 5], 3), ([0, 1, 2, 2], 2)):
+        ours = roc_curve(labels, y_score, pos_label=pos_label)
+        theirs = skm.roc_curve(labels, y_score, pos_label=pos_label)
+        for a, b in zip(ours, theirs):
+            np.testing.assert_array_equal(a, b)
+        assert not np.any(np.isnan(ours[1]))
+
+
+def test_roc_auc_score_still_takes_the_larger_label_as_positive():
+    y_score = [0.1, 0.4, 0.35, 0.8]
+    assert roc_auc_score([0, 0, 2, 2], y_score) == skm.roc_auc_score([0, 0, 2, 2], y_score) == 0.75

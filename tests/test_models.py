@@ -452,3 +452,33 @@ def test_mlp_does_not_mutate_params_or_inputs():
     for k in params:
         np.testing.assert_array_equal(params[k], before[k])
     np.testing.assert_array_equal(X, X_before)
+
+
+def test_float32_parameters_and_data_give_float32_outputs():
+    from mlcourse_lib.models import (
+        init_mlp,
+        linear_regression_gradient,
+        logistic_gradient,
+        mlp_forward,
+        mlp_loss_and_grad,
+        softmax_regression_gradient,
+    )
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 3)).astype(np.float32)
+    y = rng.integers(0, 3, size=8)
+    params = {k: v.astype(np.float32) for k, v in init_mlp([3, 5, 3], rng=1).items()}
+    logits, _ = mlp_forward(params, X)
+    assert logits.dtype == np.float32
+    for kwargs in ({}, {"activation": "tanh", "l2": 0.1, "dropout": 0.3, "rng": 2}):
+        loss, grads = mlp_loss_and_grad(params, X, y, **kwargs)
+        assert {v.dtype for v in grads.values()} == {np.dtype(np.float32)}
+        assert isinstance(loss, float)
+    _, grads = mlp_loss_and_grad(params, X.astype(np.float64), y)     # float64 data: grads follow params
+    assert {v.dtype for v in grads.values()} == {np.dtype(np.float32)}
+    theta = np.ones(3, dtype=np.float32)
+    assert linear_regression_gradient(X, X @ theta, theta).dtype == np.float32
+    dw, db = logistic_gradient(X, (y > 0).astype(int), theta, 0.0)
+    assert dw.dtype == np.float32 and isinstance(db, float)
+    dW, db = softmax_regression_gradient(X, y, np.ones((3, 3), np.float32), np.zeros(3, np.float32))
+    assert dW.dtype == np.float32 and db.dtype == np.float32

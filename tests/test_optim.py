@@ -624,3 +624,133 @@ def test_type_errors(call, message):
 
 def test_registry_lists_every_rule():
     assert sorted(RULES) == ["adam", "adamw", "gd", "momentum", "nesterov", "rmsprop"]
+
+
+# --- the second-moment state must be >= 0 ------------------------------------------------------------
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: adam_step(THETA0, G1, AdamState(step=1, m=np.zeros(2), v=np.array([0.1, -1.0]))),
+     r"state.v must be >= 0 \(a running average of squared gradients\); got -1.0 at index 1. "
+     r"Create the state with adam_init\(params\)"),
+    (lambda: adamw_step({"w": THETA0}, {"w": G1},
+                        AdamState(step=1, m={"w": np.zeros(2)}, v={"w": np.array([-0.5, 0.0])})),
+     r"state.v\['w'\] must be >= 0 .*got -0.5 at index 0"),
+    (lambda: rmsprop_step(THETA0, G1, RMSPropState(square_avg=np.array([-1e-3, 0.0]))),
+     r"state.square_avg must be >= 0 .*got -0.001 at index 0. Create the state with rmsprop_init"),
+], ids=["adam", "adamw-dict", "rmsprop"])
+def test_negative_second_moment_state_is_refused(call, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no "invalid value in sqrt" on the way
+        with pytest.raises(ValueError, match=message):
+            call()
+
+
+# --- repr of an optimizer whose schedule is used up -----------------------------------------------
+
+def test_optimizer_repr_works_after_the_schedule_is_used_up():
+    opt = SGD(np.zeros(2), schedule=make_schedule("cosine", lr=0.1, total_steps=2))
+    opt.step(np.ones(2))
+    opt.step(np.ones(2))
+    assert repr(opt) == "Optimizer(rule='gd', schedule=cosine_lr(lr=0.1, total_steps=2), step_count=2)"
+    with pytest.raises(ValueError, match="schedule returned lr=0.0 for step 2"):
+        opt.step(np.ones(2))
+    assert repr(Adam(np.zeros(2), lr=0.1)) == (
+        "Optimizer(rule='adam', lr=0.1, beta1=0.9, beta2=0.999, eps=1e-08, step_count=0)")
+
+
+# --- callables given to the loops and the line search ---------------------------------------------
+
+@pytest.mark.parametrize("run", [
+    lambda g: gradient_descent(g, np.ones(2), lr=0.1, n_steps=3),
+    lambda g: minimize(g, np.ones(2), optimizer="adam", n_steps=3),
+], ids=["gradient_descent", "minimize"])
+def test_loops_check_grad_fn(run):
+    with pytest.raises(TypeError, match=r"grad_fn must be a function theta -> gradient; got ndarray"):
+        run(np.ones(2))
+    with pytest.raises(TypeError, match=r"grad_fn must return an array of numbers; got str 'oops'"):
+        run(lambda t: "oops")
+    with pytest.raises(ValueError, match=r"grad_fn returned shape \(\), expected \(2,\) to match theta0."):
+        run(lambda t: 1.0)
+    with pytest.raises(ValueError, match=r"grad_fn returned nan at index 1 at theta0; expected finite "
+                                         r"numbers. Check grad_fn at the starting point."):
+        run(lambda t: np.array([1.0, np.nan]))
+
+
+def test_line_search_checks_its_callables():
+    f = lambda x: float(x @ x)
+    grad_f = lambda x: 2 * x
+    x = np.array([1.0, -2.0])
+    with pytest.raises(TypeError, match=r"f must be a function x -> float; got float 3.0."):
+        backtracking_line_search(3.0, grad_f, x)
+    with pytest.raises(TypeError, match=r"grad_f must be a function x -> ndarray of shape \(d,\); got list"):
+        backtracking_line_search(f, [2.0, -4.0], x)
+    with pytest.raises(TypeError, match=r"f must return a real number; got str 'low' at x."):
+        backtracking_line_search(lambda x: "low", grad_f, x)
+    with pytest.raises(ValueError, match=r"f must return a single number; got an array of shape \(2,\) at x."):
+        backtracking_line_search(lambda x: x ** 2, grad_f, x)
+    with pytest.raises(ValueError, match=r"grad_f\(x\) has shape \(3,\), expected \(2,\) to match x."):
+        backtracking_line_search(f, lambda x: np.ones(3), x)
+    with pytest.raises(ValueError, match=r"grad_f\(x\) contains nan at index 0; expected finite numbers"):
+        backtracking_line_search(f, lambda x: np.array([np.nan, 1.0]), x)
+    with pytest.raises(ValueError, match=r"f\(x\) must be finite; got nan."):
+        backtracking_line_search(lambda x: float("nan"), grad_f, x)
+
+
+@pytest.mark.parametrize("bad", [np.nan, -np.inf, np.inf])
+def test_line_search_never_accepts_a_non_finite_trial_value(bad):
+    # f is x @ x but `bad` where some |x_i| > 0.4; the trial points are (1 - 2 alpha) x:
+    # alpha = 1.5 gives -2x and 0.75 gives -x/2 (both `bad`), 0.375 gives x/4 (accepted)
+    def f(x):
+        return float(x @ x) if np.all(np.abs(x) <= 0.4) or np.all(x == [1.0, -1.0]) else bad
+
+    x = np.array([1.0, -1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert backtracking_line_search(f, lambda x: 2 * x, x, alpha0=1.5) == 0.375
+        assert backtracking_line_search(f, lambda x: 2 * x, x, alpha0=1.5, shrink=0.5, c=1e-4) == 0.375
+
+
+# --- float32 in, float32 out ----------------------------------------------------------------------
+
+FLOAT32_RULES = {
+    "gd": lambda p, g, s: (gd_step(p, g, lr=0.1), s),
+    "momentum": lambda p, g, s: momentum_step(p, g, s, lr=0.1, nesterov=True),
+    "rmsprop": lambda p, g, s: rmsprop_step(p, g, s),
+    "adam": lambda p, g, s: adam_step(p, g, s),
+    "adamw": lambda p, g, s: adamw_step(p, g, s),
+}
+FLOAT32_INITS = {"gd": lambda p: None, "momentum": momentum_init, "rmsprop": rmsprop_init,
+                 "adam": adam_init, "adamw": adam_init}
+
+
+@pytest.mark.parametrize("rule", sorted(FLOAT32_RULES))
+def test_update_rules_keep_float32(rule):
+    params = {"W": np.ones((2, 2), dtype=np.float32), "b": np.zeros(2, dtype=np.float32)}
+    grads = {"W": np.full((2, 2), 0.5), "b": np.array([1.0, -1.0], dtype=np.float32)}  # float64 W-grad
+    state = FLOAT32_INITS[rule](params)
+    for _ in range(3):
+        params, state = FLOAT32_RULES[rule](params, grads, state)
+    assert {k: v.dtype for k, v in params.items()} == {"W": np.float32, "b": np.float32}
+    if state is not None:
+        for field in state:
+            if isinstance(field, dict):
+                assert all(v.dtype == np.float32 for v in field.values())
+    theta = np.array([1.0, 1.0], dtype=np.float32)
+    new_theta, _ = FLOAT32_RULES[rule](theta, G1, FLOAT32_INITS[rule](theta))
+    assert new_theta.dtype == np.float32
+    np.testing.assert_allclose(new_theta, FLOAT32_RULES[rule](THETA0, G1, FLOAT32_INITS[rule](THETA0))[0],
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_optimizer_and_loops_keep_float32(rule):
+    theta0 = np.array([2.0, -1.5], dtype=np.float32)
+    schedule = make_schedule("warmup", lr=0.05, warmup_steps=2)
+    opt = Optimizer(theta0, rule, schedule=schedule)
+    for _ in range(4):
+        opt.step(quadratic_grad(opt.params))
+    assert opt.params.dtype == np.float32
+    path = minimize(quadratic_grad, theta0, optimizer=rule, n_steps=5, schedule=schedule)
+    assert path.dtype == np.float32
+    assert gradient_descent(quadratic_grad, theta0, lr=0.1, n_steps=3).dtype == np.float32
+    assert gradient_descent(quadratic_grad, [2, -1], lr=0.1, n_steps=3).dtype == np.float64

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlcourse_lib.train import Callback, EarlyStopping, History, TrainState, fit
+from mlcourse_lib import optim
+from mlcourse_lib.train import Callback, DivergedError, EarlyStopping, History, TrainState, fit
 
 
 class TinySGD:
@@ -74,8 +75,7 @@ def test_fit_with_step_function_full_batch():
     assert history["loss"][0] == pytest.approx(linear_loss_and_grad(zero_params(), X, y)[0])
 
 
-def test_fit_with_library_optimizer_if_available():
-    optim = pytest.importorskip("mlcourse_lib.optim")
+def test_fit_with_library_optimizer():
     X, y = make_regression()
     params0 = zero_params()
     params, history = fit(params0, linear_loss_and_grad, X, y, optimizer=optim.SGD(params0, lr=0.05),
@@ -311,3 +311,39 @@ def test_loss_and_grad_contract_errors():
     with pytest.raises(ValueError, match=r"grads must have the keys of params; missing \['b'\]"):
         fit(p, lambda params, X, y: (1.0, {"w": np.zeros(3)}), X, y, optimizer=TinySGD(p, 0.1),
             epochs=1, progress=False)
+
+
+# --- divergence stops training with a clear error ----------------------------------------------------
+
+def test_fit_stops_when_the_loss_becomes_non_finite_and_names_epoch_and_step():
+    X, y = make_regression()
+    X = 100 * X                                          # lr=0.5 is far too large at this scale
+    params0 = zero_params()
+    with pytest.raises(DivergedError, match=r"training diverged: the loss became (inf|nan) at epoch \d+, "
+                                            r"step \d of 4; fit stopped. .*try a smaller learning rate "
+                                            r"than lr=0.5, e.g. lr=0.05") as info:
+        with np.errstate(over="ignore", invalid="ignore"):
+            fit(params0, linear_loss_and_grad, X, y, optimizer=optim.SGD(params0, lr=0.5), epochs=200,
+                batch_size=16, rng=0, progress=False)
+    assert isinstance(info.value, FloatingPointError)
+    history = info.value.history
+    assert history.epochs >= 1 and all(np.isfinite(history["loss"]))
+    assert all(np.all(np.isfinite(v)) for v in info.value.params.values())
+
+
+def test_fit_stops_on_a_non_finite_gradient_or_update():
+    X, y = make_regression(8)
+
+    def nan_gradient(params, X, y):
+        return 1.0, {"w": np.array([0.0, np.nan, 0.0]), "b": np.array(0.0)}
+
+    with pytest.raises(DivergedError, match=r"the gradient\['w'\]\[1\] became nan at epoch 0, step 1, "
+                                            r"before any update; fit stopped. Check loss_and_grad"):
+        fit(zero_params(), nan_gradient, X, y, optimizer=lambda p, g: p, epochs=2, progress=False)
+
+    def overflowing_step(params, grads):
+        return {k: v + np.inf for k, v in params.items()}
+
+    with pytest.raises(DivergedError, match=r"the parameters\['w'\]\[0\] became inf at epoch 0, step 1 "
+                                            r"of 1; fit stopped. .*smaller learning rate"):
+        fit(zero_params(), linear_loss_and_grad, X, y, optimizer=overflowing_step, epochs=2, progress=False)

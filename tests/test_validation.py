@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 
 from mlcourse_lib._tree import check_same_tree, tree_map, validate_tree
+from mlcourse_lib.data import kfold_indices, make_moons, minibatch_indices, train_test_indices
+from mlcourse_lib.models import init_mlp
+from mlcourse_lib.train import fit
 from mlcourse_lib._validation import (
     as_binary_labels,
     as_float_array,
@@ -70,3 +73,31 @@ def test_validate_tree_copies_and_tree_map_keeps_keys():
     assert params["w"][0] == 1.0
     doubled = tree_map(lambda a, b: a + b, params, params)
     assert list(doubled) == ["w", "b"] and doubled["w"].tolist() == [2.0, 2.0]
+
+
+# --- seeds ---------------------------------------------------------------------------------------
+
+def test_check_rng_refuses_negative_seeds_with_a_clear_message():
+    with pytest.raises(ValueError, match=r"^rng must be a Generator or an integer seed >= 0; got rng=-1. "
+                                         r"Use e.g. rng=0 or rng=np.random.default_rng\(0\).$"):
+        check_rng(-1)
+    with pytest.raises(ValueError, match=r"seed >= 0; got rng=-5"):
+        check_rng(np.int64(-5))
+    assert isinstance(check_rng(np.uint8(3)), np.random.Generator)
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or an integer seed; got bool"):
+        check_rng(True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: train_test_indices(10, test_fraction=0.2, rng=-1),
+    lambda: make_moons(10, rng=-1),
+    lambda: minibatch_indices(10, batch_size=3, rng=-1),
+    lambda: kfold_indices(10, rng=-1),
+    lambda: init_mlp([2, 3], rng=-1),
+    lambda: fit(
+        np.zeros(1), lambda w, X, y: (0.0, np.zeros(1)), np.ones((4, 1)), np.ones(4),
+        optimizer=lambda w, g: w, epochs=1, batch_size=2, rng=-3, progress=False),
+], ids=["train_test_indices", "make_moons", "minibatch_indices", "kfold_indices", "init_mlp", "fit"])
+def test_every_public_rng_argument_explains_a_negative_seed(call):
+    with pytest.raises(ValueError, match=r"rng must be a Generator or an integer seed >= 0; got rng=-\d"):
+        call()

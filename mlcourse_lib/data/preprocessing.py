@@ -119,15 +119,28 @@ def fit_standardizer(X_train):
 
     .. math::
         \mu_j = \frac1n \sum_{i=1}^n x_{ij}, \qquad
-        \sigma_j = \sqrt{\frac1n \sum_{i=1}^n (x_{ij} - \mu_j)^2}, \qquad
+        \sigma_j^2 = \frac1n \left(\sum_{i=1}^n (x_{ij} - \mu_j)^2
+                     - \frac1n \Big(\sum_{i=1}^n (x_{ij} - \mu_j)\Big)^2\right), \qquad
         s_j = \begin{cases} \sigma_j & \text{if feature } j \text{ is not constant} \\
-                            1 & \text{if it is constant } (\sigma_j = 0) \end{cases}
+                            1 & \text{if it is (near) constant} \end{cases}
 
-    The standard deviation is the population one (divide by :math:`n`,
-    ``ddof=0``), as in scikit-learn's ``StandardScaler``; a constant feature gets
-    scale 1, so it is mapped to 0 instead of dividing by zero. A feature counts as
-    constant when all its values are equal (tested exactly, so that rounding in
-    :math:`\mu_j` cannot turn :math:`\sigma_j = 0` into a tiny positive number).
+    The variance is the population one (divide by :math:`n`, ``ddof=0``), computed by the
+    corrected two-pass algorithm (Chan, Golub & LeVeque): the second sum is zero in exact
+    arithmetic and removes most of the rounding error of :math:`\mu_j`. A constant feature
+    gets scale 1, so it is mapped to 0 instead of being divided by (almost) zero.
+
+    A feature counts as constant when its variance is within the rounding error of the
+    algorithm, scikit-learn's rule (``_is_constant_feature`` of ``StandardScaler``):
+
+    .. math::
+        \sigma_j^2 \le n\,\varepsilon\,\sigma_j^2 + (n\,\mu_j\,\varepsilon)^2,
+        \qquad \varepsilon = 2^{-52} \approx 2.2 \cdot 10^{-16}
+        \ \text{(float64 machine epsilon)}
+
+    So a column of 0.1 repeated, whose computed :math:`\sigma_j` is a rounding error of
+    about :math:`10^{-17}` rather than 0, is constant too; its values map to 0, not to
+    :math:`\pm 1`. ``mean`` and ``scale`` equal ``StandardScaler().fit(X_train)``'s
+    ``mean_`` and ``scale_``.
 
     Parameters
     ----------
@@ -147,12 +160,18 @@ def fit_standardizer(X_train):
     [ 2.     13.3333] [0.8165 4.714 ]
     >>> print(fit_standardizer([[5.0], [5.0]]).scale)  # a constant feature
     [1.]
+    >>> print(fit_standardizer([[0.1]] * 10).scale)    # constant up to rounding
+    [1.]
     """
     X = as_float_array(X_train, "X_train", ndim=2)
-    mean = X.mean(axis=0)
-    std = np.sqrt(np.mean((X - mean) ** 2, axis=0))
-    is_constant = np.all(X == X[0], axis=0)
-    scale = np.where(is_constant, 1.0, std)
+    n = X.shape[0]
+    mean = np.sum(X, axis=0) / n
+    deviations = X - mean
+    correction = np.sum(deviations, axis=0)
+    var = (np.sum(deviations**2, axis=0) - correction**2 / n) / n
+    eps = np.finfo(np.float64).eps
+    is_constant = var <= n * eps * var + (n * mean * eps) ** 2
+    scale = np.where(is_constant, 1.0, np.sqrt(np.maximum(var, 0.0)))   # var < 0 only if constant
     return Standardizer(mean=mean, scale=scale)
 
 

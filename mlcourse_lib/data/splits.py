@@ -76,23 +76,41 @@ def _largest_remainder_counts(class_counts, n_take):
     return counts
 
 
-def _take_random(indices, n_take, rng, labels=None):
+def _take_random(indices, n_take, rng, labels=None, *, part="test"):
     """Split ``indices`` into ``(rest, taken)``, ``taken`` a random subset of size ``n_take``.
 
     With ``labels`` (one per entry of ``indices``) each class gives its share
-    ``_largest_remainder_counts``, and both parts are shuffled.
+    ``_largest_remainder_counts``, and both parts are shuffled. ``rest`` is what the
+    training set is drawn from, so a class that would lose all its samples to ``taken``
+    (the ``part`` set) raises, as scikit-learn's stratified splits do.
     """
     if labels is None:
         permuted = rng.permutation(indices)
         return permuted[n_take:], permuted[:n_take]
     classes, class_counts = np.unique(labels, return_counts=True)
     take_per_class = _largest_remainder_counts(class_counts, n_take)
+    _check_every_class_keeps_a_sample(classes, class_counts, take_per_class, part)
     rest, taken = [], []
     for c, k_c in zip(classes, take_per_class):
         members = rng.permutation(indices[labels == c])
         taken.append(members[:k_c])
         rest.append(members[k_c:])
     return rng.permutation(np.concatenate(rest)), rng.permutation(np.concatenate(taken))
+
+
+def _check_every_class_keeps_a_sample(classes, class_counts, take_per_class, part):
+    """Raise unless every class keeps at least one sample for training after its share goes to ``part``."""
+    emptied = np.flatnonzero(take_per_class >= class_counts)
+    if emptied.size:
+        j = int(emptied[0])
+        n_c = int(class_counts[j])
+        raise ValueError(
+            f"stratify: class {classes[j]} has only {n_c} sample{'s' if n_c != 1 else ''}, and its "
+            f"share of the {part} set takes {'all of them' if n_c != 1 else 'it'}, leaving none for "
+            "training. Every class needs at least 2 samples (as in scikit-learn), and enough "
+            f"that its {part} share leaves one: use a smaller {part}_fraction, more samples of "
+            f"class {classes[j]}, or no stratify."
+        )
 
 
 # --- public functions -------------------------------------------------------------------------
@@ -116,7 +134,9 @@ def train_test_indices(n_samples, *, test_fraction, rng, stratify=None):
     total is :math:`n_{\text{test}}` (largest-remainder rounding; ties go to the
     smaller label). The test size is therefore still :math:`\lceil f n \rceil`, and
     each class's share differs from the exact proportion by less than one sample.
-    The indices of each part are then shuffled.
+    The indices of each part are then shuffled. A class whose test share would take
+    all its samples (e.g. a class with a single sample) raises a ``ValueError``, as
+    scikit-learn does: the training set must see every class.
 
     Parameters
     ----------
@@ -173,7 +193,8 @@ def train_val_test_split(*arrays, val_fraction, test_fraction, rng, stratify=Non
 
     The test rows are drawn first, as in :func:`train_test_indices`, then the
     validation rows from the remaining ones. With ``stratify``, both draws keep
-    the class proportions (largest-remainder rounding within each draw).
+    the class proportions (largest-remainder rounding within each draw), and a
+    class that would be left out of the training set raises a ``ValueError``.
 
     Parameters
     ----------
@@ -240,7 +261,7 @@ def train_val_test_split(*arrays, val_fraction, test_fraction, rng, stratify=Non
     everything = np.arange(n)
     rest, test_idx = _take_random(everything, n_test, rng, labels)
     rest_labels = None if labels is None else labels[rest]
-    train_idx, val_idx = _take_random(rest, n_val, rng, rest_labels)
+    train_idx, val_idx = _take_random(rest, n_val, rng, rest_labels, part="val")
 
     parts = []
     for a in arrays:

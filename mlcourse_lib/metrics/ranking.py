@@ -26,6 +26,28 @@ def _check_scored_labels(y_true, y_score):
     return y_true, y_score
 
 
+_IMPLICIT_BINARY_LABELS = ({0, 1}, {-1, 1}, {0}, {-1}, {1})
+
+
+def _check_pos_label(pos_label, y_true) -> int:
+    """``pos_label``, or 1 when it is None and ``y_true`` is in {0, 1} or {-1, 1} (sklearn's rule).
+
+    Any other labels need an explicit ``pos_label``: guessing which class is positive
+    would silently score the wrong one.
+    """
+    if pos_label is not None:
+        return check_int(pos_label, "pos_label")
+    classes = np.unique(y_true)
+    if set(classes.tolist()) not in _IMPLICIT_BINARY_LABELS:
+        shown = ", ".join(str(c) for c in classes.tolist())
+        raise ValueError(
+            f"y_true takes values in {{{shown}}} and pos_label is not specified: either make "
+            f"y_true take values in {{0, 1}} or {{-1, 1}} or pass pos_label explicitly, "
+            f"e.g. pos_label={classes[-1]}."
+        )
+    return 1
+
+
 def _counts_at_thresholds(is_positive, y_score):
     """False and true positives when predicting "positive" for ``score >= t``, at each distinct score t.
 
@@ -41,7 +63,7 @@ def _counts_at_thresholds(is_positive, y_score):
     return fps, tps, score[last_of_each_score]
 
 
-def roc_curve(y_true, y_score, *, pos_label=1, drop_intermediate=True):
+def roc_curve(y_true, y_score, *, pos_label=None, drop_intermediate=True):
     r"""The receiver operating characteristic: true-positive against false-positive rate.
 
     For each threshold :math:`t` (each distinct score, from the largest down) the
@@ -60,8 +82,10 @@ def roc_curve(y_true, y_score, *, pos_label=1, drop_intermediate=True):
         The true labels; ``pos_label`` is positive, every other label negative.
     y_score : array_like of float, shape (n,)
         The scores :math:`s`; larger means "more positive".
-    pos_label : int, default=1
-        The positive class :math:`p`.
+    pos_label : int, optional
+        The positive class :math:`p`. By default (``None``) ``y_true`` must take values in
+        {0, 1} or {-1, 1} and :math:`p = 1`; other labels (e.g. {0, 2}, or more than two
+        classes) raise a ``ValueError`` asking for ``pos_label``, as in scikit-learn.
     drop_intermediate : bool, default=True
         Leave out thresholds whose point lies on a straight segment between its
         neighbours; the plotted curve and its area are unchanged.
@@ -75,6 +99,11 @@ def roc_curve(y_true, y_score, *, pos_label=1, drop_intermediate=True):
     thresholds : ndarray of float64, shape (m,)
         Decreasing thresholds; ``thresholds[0]`` is ``np.inf``.
 
+    Raises
+    ------
+    ValueError
+        When ``pos_label`` is None and ``y_true`` is not in {0, 1} or {-1, 1}.
+
     Warns
     -----
     UndefinedMetricWarning
@@ -85,9 +114,12 @@ def roc_curve(y_true, y_score, *, pos_label=1, drop_intermediate=True):
     >>> fpr, tpr, thresholds = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     >>> print(fpr, tpr, thresholds)
     [0.  0.  0.5 0.5 1. ] [0.  0.5 0.5 1.  1. ] [ inf 0.8  0.4  0.35 0.1 ]
+    >>> fpr, tpr, _ = roc_curve([0, 0, 2, 2], [0.1, 0.4, 0.35, 0.8], pos_label=2)
+    >>> print(tpr)
+    [0.  0.5 0.5 1.  1. ]
     """
     y_true, y_score = _check_scored_labels(y_true, y_score)
-    pos_label = check_int(pos_label, "pos_label")
+    pos_label = _check_pos_label(pos_label, y_true)
     if not isinstance(drop_intermediate, (bool, np.bool_)):
         raise TypeError(
             f"drop_intermediate must be True or False; got {type(drop_intermediate).__name__} "

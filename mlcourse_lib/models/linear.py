@@ -3,6 +3,7 @@ least-squares solution and the smoothness constant that bounds the step of gradi
 
 The model is :math:`\hat y = X\theta` with ``X`` of shape ``(n, d)`` and :math:`\theta` of
 shape ``(d,)``; an intercept is one more column of ones (:func:`add_bias_column`).
+Float arrays keep their dtype: float32 data and parameters give float32 results.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ __all__ = [
 # --- validation shared by the functions of this module ---------------------------------------
 
 def _check_design(X):
-    return as_float_array(X, "X", ndim=2)
+    return as_float_array(X, "X", ndim=2, keep_float_dtype=True)
 
 
 def _check_theta(theta, X):
-    theta = as_float_array(theta, "theta", ndim=1)
+    theta = as_float_array(theta, "theta", ndim=1, keep_float_dtype=True)
     if theta.shape[0] != X.shape[1]:
         raise ValueError(
             f"theta has shape {theta.shape}, expected ({X.shape[1]},) to match the "
@@ -38,7 +39,7 @@ def _check_theta(theta, X):
 
 
 def _check_targets(y, X):
-    y = as_float_array(y, "y", ndim=1)
+    y = as_float_array(y, "y", ndim=1, keep_float_dtype=True)
     check_same_length(X, "X", y, "y")
     return y
 

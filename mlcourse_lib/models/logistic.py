@@ -35,7 +35,7 @@ __all__ = [
 
 def _check_binary_model(X, w, b):
     X = _check_design(X)
-    w = as_float_array(w, "w", ndim=1)
+    w = as_float_array(w, "w", ndim=1, keep_float_dtype=True)
     if w.shape[0] != X.shape[1]:
         raise ValueError(
             f"w has shape {w.shape}, expected ({X.shape[1]},) to match the {X.shape[1]} columns of X."
@@ -54,12 +54,12 @@ def _check_binary_targets(y, X):
 
 def _check_softmax_model(X, W, b):
     X = _check_design(X)
-    W = as_float_array(W, "W", ndim=2)
+    W = as_float_array(W, "W", ndim=2, keep_float_dtype=True)
     if W.shape[0] != X.shape[1]:
         raise ValueError(
             f"W has shape {W.shape}, expected ({X.shape[1]}, K) to match the {X.shape[1]} columns of X."
         )
-    b = as_float_array(b, "b", ndim=1)
+    b = as_float_array(b, "b", ndim=1, keep_float_dtype=True)
     if b.shape[0] != W.shape[1]:
         raise ValueError(
             f"b has shape {b.shape}, expected ({W.shape[1]},) to match the {W.shape[1]} columns of W."

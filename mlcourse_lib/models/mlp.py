@@ -70,7 +70,7 @@ def _activate(a, activation: str):
 def _activation_derivative(a, activation: str):
     r""":math:`\phi'(a)`: :math:`[a > 0]` for ReLU (0 at the kink), :math:`1 - \tanh^2 a` for tanh."""
     if activation == "relu":
-        return (a > 0).astype(np.float64)
+        return (a > 0).astype(a.dtype)
     return 1.0 - np.tanh(a) ** 2
 
 
@@ -80,7 +80,7 @@ def _dropout_mask(shape, p: float, rng: np.random.Generator):
     Returns the mask :math:`m = [u \ge p]/(1-p)`, :math:`u \sim U[0, 1)`, to multiply the units by.
     """
     keep = rng.random(shape) >= p
-    return keep / (1.0 - p)
+    return keep / (1.0 - p)   # float64; the forward pass casts it to the dtype of the units
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _check_mlp_params(params):
             "params must hold the keys W1, b1, ..., WL, bL for layers 1..L; "
             f"got {sorted(params)}."
         )
-    params = validate_tree({name: params[name] for name in expected}, "params")
+    params = validate_tree({name: params[name] for name in expected}, "params", keep_float_dtype=True)
     for l in range(1, n_layers + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
         if W.ndim != 2:
@@ -119,7 +119,7 @@ def _check_mlp_params(params):
 
 
 def _check_inputs(X, params):
-    X = as_float_array(X, "X", ndim=2)
+    X = as_float_array(X, "X", ndim=2, keep_float_dtype=True)
     W1 = params["W1"]
     if X.shape[1] != W1.shape[0]:
         raise ValueError(
@@ -262,7 +262,7 @@ def mlp_forward(params, X, *, activation="relu", dropout=0.0, rng=None, training
         layer_inputs.append(h)
         a = h @ params[f"W{l}"] + params[f"b{l}"]
         h = _activate(a, activation)
-        mask = _dropout_mask(h.shape, dropout, rng) if use_dropout else None
+        mask = _dropout_mask(h.shape, dropout, rng).astype(h.dtype) if use_dropout else None
         if mask is not None:
             h = h * mask
         pre_activations.append(a)
@@ -299,7 +299,8 @@ def mlp_backward(params, cache, dlogits) -> dict:
     Returns
     -------
     grads : dict of ndarray
-        The same keys and shapes as ``params``.
+        The same keys, shapes and dtypes as ``params`` (float32 parameters get float32
+        gradients).
 
     Examples
     --------
@@ -318,7 +319,7 @@ def mlp_backward(params, cache, dlogits) -> dict:
             f"cache holds {len(cache.layer_inputs)} layers, expected {n_layers} to match params; "
             "pass the cache of the forward pass with these params."
         )
-    dlogits = as_float_array(dlogits, "dlogits", ndim=2)
+    dlogits = as_float_array(dlogits, "dlogits", ndim=2, keep_float_dtype=True)
     expected = (cache.layer_inputs[0].shape[0], params[f"W{n_layers}"].shape[1])
     if dlogits.shape != expected:
         raise ValueError(f"dlogits has shape {dlogits.shape}, expected {expected} to match the logits.")
@@ -335,7 +336,7 @@ def mlp_backward(params, cache, dlogits) -> dict:
             if mask is not None:
                 d_h = d_h * mask
             delta = d_h * _activation_derivative(cache.pre_activations[l - 2], cache.activation)
-    return {name: grads[name] for name in params}
+    return {name: grads[name].astype(params[name].dtype, copy=False) for name in params}
 
 
 # --- loss, gradient and prediction ----------------------------------------------------------------------

@@ -6,9 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._tree import tree_map, validate_tree
+from .._tree import tree_map
 from .._validation import check_nonnegative, check_positive
-from .sgd import _check_decay, _check_params_and_grads, _check_state
+from .sgd import _check_decay, _check_params, _check_params_and_grads, _check_state
 
 __all__ = ["AdamState", "adam_init", "adam_step", "adamw_step", "update_moment", "bias_correction"]
 
@@ -43,7 +43,7 @@ def adam_init(params) -> AdamState:
     >>> adam_init(np.array([1.0, 2.0]))
     AdamState(step=0, m=array([0., 0.]), v=array([0., 0.]))
     """
-    params = validate_tree(params, "params")
+    params = _check_params(params)
     return AdamState(step=0, m=tree_map(np.zeros_like, params), v=tree_map(np.zeros_like, params))
 
 
@@ -118,7 +118,8 @@ def adam_step(params, grads, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8
         \hat v_t = \frac{v_t}{1-\beta_2^t}, \qquad
         \theta_t = \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    Operations are element-wise; :math:`m_0 = v_0 = 0`.
+    Operations are element-wise; :math:`m_0 = v_0 = 0`. The result keeps the dtype of
+    ``params`` (float32 stays float32, as in torch). ``state.v`` must be :math:`\ge 0`.
 
     Parameters
     ----------
@@ -165,7 +166,7 @@ def adam_step(params, grads, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8
     1
     """
     params, grads = _check_params_and_grads(params, grads)
-    state = _check_state(state, AdamState, params, "adam_init")
+    state = _check_state(state, AdamState, params, "adam_init", nonnegative=("v",))
     hyper = _check_adam_hyper(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
     return _adam_update(params, grads, state, **hyper)
 
@@ -206,7 +207,7 @@ def adamw_step(params, grads, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-
     [0.85 1.05]
     """
     params, grads = _check_params_and_grads(params, grads)
-    state = _check_state(state, AdamState, params, "adam_init")
+    state = _check_state(state, AdamState, params, "adam_init", nonnegative=("v",))
     hyper = _check_adamw_hyper(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
     weight_decay = hyper.pop("weight_decay")
 

@@ -11,13 +11,32 @@ from .._validation import as_float_array, check_fraction, check_int, check_posit
 __all__ = ["backtracking_line_search"]
 
 
+def _check_callable(fn, name: str, returns: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{name} must be a function x -> {returns}; got {type(fn).__name__} {fn!r:.60}.")
+
+
 def _value(f, x, what: str) -> float:
     """``f(x)`` as a float; non-finite values are allowed (a trial point may overflow)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        value = np.asarray(f(x), dtype=np.float64)
-    if value.size != 1:
-        raise ValueError(f"f must return a single number; got an array of shape {value.shape} at {what}.")
-    return float(value.reshape(()))
+        value = f(x)
+    try:
+        number = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"f must return a real number; got {type(value).__name__} {value!r:.60} at {what}."
+        ) from None
+    if number.size != 1:
+        raise ValueError(f"f must return a single number; got an array of shape {number.shape} at {what}.")
+    return float(number.reshape(()))
+
+
+def _sufficient_decrease(f_trial: float, f0: float, c: float, alpha: float, slope: float) -> bool:
+    r"""The Armijo condition :math:`f(x + \alpha p) \le f(x) + c\,\alpha\,\nabla f(x)^\top p`.
+
+    A trial value that is NaN or infinite is no decrease, so the step keeps shrinking.
+    """
+    return bool(np.isfinite(f_trial)) and f_trial <= f0 + c * alpha * slope
 
 
 def backtracking_line_search(f, grad_f, x, *, direction=None, alpha0=1.0, shrink=0.5, c=1e-4,
@@ -51,6 +70,9 @@ def backtracking_line_search(f, grad_f, x, *, direction=None, alpha0=1.0, shrink
     max_iter : int, default=50
         The number of steps tried at most.
 
+    A trial point where ``f`` is NaN or infinite (it overflowed, or left the domain of
+    ``f``) does not satisfy the condition: the step shrinks further.
+
     Returns
     -------
     alpha : float
@@ -60,9 +82,12 @@ def backtracking_line_search(f, grad_f, x, *, direction=None, alpha0=1.0, shrink
 
     Raises
     ------
+    TypeError
+        If ``f`` or ``grad_f`` is not callable, or returns something other than numbers.
     ValueError
         If :math:`p` is not a descent direction, including at a stationary point
-        (:math:`\nabla f(x) = 0`).
+        (:math:`\nabla f(x) = 0`); if ``grad_f(x)`` has the wrong shape or ``f(x)`` or
+        ``grad_f(x)`` is not finite at ``x``.
 
     Examples
     --------
@@ -72,6 +97,8 @@ def backtracking_line_search(f, grad_f, x, *, direction=None, alpha0=1.0, shrink
     >>> backtracking_line_search(f, grad_f, np.array([1.0, -2.0]))
     0.5
     """
+    _check_callable(f, "f", "float")
+    _check_callable(grad_f, "grad_f", "ndarray of shape (d,)")
     x = as_float_array(x, "x", ndim=1)
     alpha0 = check_positive(alpha0, "alpha0")
     shrink = check_fraction(shrink, "shrink")
@@ -101,7 +128,8 @@ def backtracking_line_search(f, grad_f, x, *, direction=None, alpha0=1.0, shrink
 
     for k in range(max_iter):
         alpha = alpha0 * shrink**k
-        if _value(f, x + alpha * p, f"x + {alpha:g} * direction") <= f0 + c * alpha * slope:
+        f_trial = _value(f, x + alpha * p, f"x + {alpha:g} * direction")
+        if _sufficient_decrease(f_trial, f0, c, alpha, slope):
             return alpha
     warnings.warn(
         f"no step met the Armijo condition in max_iter={max_iter} tries; returning the last one, "

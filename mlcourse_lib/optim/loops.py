@@ -10,11 +10,41 @@ from .optimizer import _setup
 __all__ = ["gradient_descent", "minimize"]
 
 
-def _check_grad(g, theta: np.ndarray) -> np.ndarray:
-    g = np.asarray(g, dtype=np.float64)
+def _check_grad_fn(grad_fn) -> None:
+    if not callable(grad_fn):
+        raise TypeError(
+            f"grad_fn must be a function theta -> gradient; got {type(grad_fn).__name__} "
+            f"{grad_fn!r:.60}."
+        )
+
+
+def _check_theta0(theta0) -> np.ndarray:
+    """``theta0`` as a finite 1-D float array; a float dtype (e.g. float32) is kept."""
+    return as_float_array(theta0, "theta0", ndim=1, keep_float_dtype=True)
+
+
+def _check_grad(g, theta: np.ndarray, k: int) -> np.ndarray:
+    """What ``grad_fn`` returned at iterate ``k``, as an array of ``theta``'s shape and dtype.
+
+    At the start (``k = 0``) the gradient must be finite: ``theta0`` is, so a NaN there
+    is a bug in ``grad_fn``. Later non-finite values are divergence, which the
+    trajectory shows.
+    """
+    try:
+        g = np.asarray(g, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"grad_fn must return an array of numbers; got {type(g).__name__} {g!r:.60}."
+        ) from None
     if g.shape != theta.shape:
         raise ValueError(f"grad_fn returned shape {g.shape}, expected {theta.shape} to match theta0.")
-    return g
+    if k == 0 and not np.all(np.isfinite(g)):
+        i = int(np.flatnonzero(~np.isfinite(g))[0])
+        raise ValueError(
+            f"grad_fn returned {g[i]} at index {i} at theta0; expected finite numbers. "
+            "Check grad_fn at the starting point."
+        )
+    return g.astype(theta.dtype, copy=False)
 
 
 def gradient_descent(grad_fn, theta0, *, lr, n_steps):
@@ -37,7 +67,15 @@ def gradient_descent(grad_fn, theta0, *, lr, n_steps):
     Returns
     -------
     trajectory : ndarray of shape (n_steps + 1, d)
-        Row ``k`` is :math:`\theta_k`; row 0 is ``theta0``.
+        Row ``k`` is :math:`\theta_k`; row 0 is ``theta0``. Its dtype is that of
+        ``theta0`` when it is a float array (float32 stays float32), else float64.
+
+    Raises
+    ------
+    TypeError
+        If ``grad_fn`` is not callable or returns something other than numbers.
+    ValueError
+        If ``grad_fn`` returns the wrong shape, or NaN or infinity at ``theta0``.
 
     Notes
     -----
@@ -55,15 +93,16 @@ def gradient_descent(grad_fn, theta0, *, lr, n_steps):
      [ 0.25  -0.5  ]
      [ 0.125 -0.25 ]]
     """
-    theta = as_float_array(theta0, "theta0", ndim=1)
+    _check_grad_fn(grad_fn)
+    theta = _check_theta0(theta0)
     lr = check_positive(lr, "lr")
     n_steps = check_int(n_steps, "n_steps", minimum=0)
 
-    trajectory = np.empty((n_steps + 1, theta.size))
+    trajectory = np.empty((n_steps + 1, theta.size), dtype=theta.dtype)
     trajectory[0] = theta
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
-            theta = theta - lr * _check_grad(grad_fn(theta), theta)
+            theta = theta - lr * _check_grad(grad_fn(theta), theta, k)
             trajectory[k + 1] = theta
     return trajectory
 
@@ -99,7 +138,15 @@ def minimize(grad_fn, theta0, *, optimizer="gd", n_steps, lr=None, schedule=None
     Returns
     -------
     trajectory : ndarray of shape (n_steps + 1, d)
-        Row ``k`` is the iterate after ``k`` updates.
+        Row ``k`` is the iterate after ``k`` updates; the dtype of ``theta0`` when it is
+        a float array (float32 stays float32), else float64.
+
+    Raises
+    ------
+    TypeError
+        If ``grad_fn`` is not callable or returns something other than numbers.
+    ValueError
+        If ``grad_fn`` returns the wrong shape, or NaN or infinity at ``theta0``.
 
     Notes
     -----
@@ -114,16 +161,17 @@ def minimize(grad_fn, theta0, *, optimizer="gd", n_steps, lr=None, schedule=None
     >>> path.shape, bool(np.abs(path[-1]).max() < 1e-2)
     ((501, 2), True)
     """
-    theta = as_float_array(theta0, "theta0", ndim=1)
+    _check_grad_fn(grad_fn)
+    theta = _check_theta0(theta0)
     n_steps = check_int(n_steps, "n_steps", minimum=0)
     rule, lr_at, hyper = _setup(optimizer, "optimizer", lr, schedule, hyper)
 
-    trajectory = np.full((n_steps + 1, theta.size), np.nan)
+    trajectory = np.full((n_steps + 1, theta.size), np.nan, dtype=theta.dtype)
     trajectory[0] = theta
     state = rule.init(theta)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
-            grads = _check_grad(grad_fn(theta), theta)
+            grads = _check_grad(grad_fn(theta), theta, k)
             if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(grads))):
                 break  # diverged: the remaining rows stay nan
             theta, state = rule.step(theta, grads, state, lr=lr_at(k), **hyper)

@@ -12,6 +12,7 @@ is written once, in :mod:`sgd`, :mod:`rmsprop` and :mod:`adam`.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Callable, NamedTuple
 
@@ -82,7 +83,7 @@ def _setup(rule_name: str, arg_name: str, lr, schedule, hyper: dict):
 
         def lr_at(k):
             lr_k = schedule(k)
-            if not lr_k > 0:
+            if not lr_k > 0:  # also refuses NaN
                 raise ValueError(
                     f"schedule returned lr={lr_k} for step {k}; learning rates must be > 0. "
                     "Run fewer steps than the schedule's total_steps, or give it a min_lr > 0."
@@ -116,7 +117,8 @@ class Optimizer:
     Parameters
     ----------
     params : ndarray or dict of ndarray
-        The initial parameters (copied; never changed in place).
+        The initial parameters (copied; never changed in place). Their float dtype is
+        kept through every step (float32 stays float32, as in torch).
     rule : {"gd", "momentum", "nesterov", "rmsprop", "adam", "adamw"}
         The update rule: :func:`gd_step`, :func:`momentum_step` (``"nesterov"`` sets
         ``nesterov=True``), :func:`rmsprop_step`, :func:`adam_step` or :func:`adamw_step`.
@@ -152,7 +154,8 @@ class Optimizer:
     def __init__(self, params, rule, *, lr=None, schedule=None, **hyper):
         self._rule, self._lr_at, self.hyper = _setup(rule, "rule", lr, schedule, hyper)
         self.rule = rule
-        self._params = validate_tree(params, "params")
+        self._schedule = schedule
+        self._params = validate_tree(params, "params", keep_float_dtype=True)
         self.state = self._rule.init(self._params)
         self.step_count = 0
 
@@ -175,8 +178,21 @@ class Optimizer:
         return self._params
 
     def __repr__(self) -> str:
+        # the schedule is shown, not called: a used-up schedule must not break the repr
+        if self._schedule is None:
+            rate = f"lr={self._lr_at(0)!r}"
+        else:
+            rate = f"schedule={_describe_schedule(self._schedule)}"
         hyper = "".join(f", {k}={v!r}" for k, v in self.hyper.items())
-        return f"Optimizer(rule={self.rule!r}, lr={self.lr!r}{hyper}, step_count={self.step_count})"
+        return f"Optimizer(rule={self.rule!r}, {rate}{hyper}, step_count={self.step_count})"
+
+
+def _describe_schedule(schedule) -> str:
+    """``cosine_lr(lr=0.1, total_steps=3)`` for a :func:`make_schedule` schedule, else its repr."""
+    if isinstance(schedule, functools.partial) and not schedule.args:
+        arguments = ", ".join(f"{k}={v!r}" for k, v in schedule.keywords.items())
+        return f"{getattr(schedule.func, '__name__', repr(schedule.func))}({arguments})"
+    return repr(schedule)
 
 
 def SGD(params, lr=None, momentum=0.0, nesterov=False, *, schedule=None):

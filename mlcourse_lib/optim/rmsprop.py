@@ -6,9 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._tree import tree_map, validate_tree
+from .._tree import tree_map
 from .._validation import check_positive
-from .sgd import _check_decay, _check_params_and_grads, _check_state
+from .sgd import _check_decay, _check_params, _check_params_and_grads, _check_state
 
 __all__ = ["RMSPropState", "rmsprop_init", "rmsprop_step"]
 
@@ -37,7 +37,7 @@ def rmsprop_init(params) -> RMSPropState:
     >>> rmsprop_init({"w": np.ones(2)}).square_avg
     {'w': array([0., 0.])}
     """
-    params = validate_tree(params, "params")
+    params = _check_params(params)
     return RMSPropState(square_avg=tree_map(np.zeros_like, params))
 
 
@@ -56,7 +56,8 @@ def rmsprop_step(params, grads, state, *, lr=1e-2, alpha=0.99, eps=1e-8):
         v_t = \alpha\, v_{t-1} + (1-\alpha)\, g_t^2, \qquad
         \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{v_t} + \epsilon}
 
-    Operations are element-wise. :math:`v_0 = 0`.
+    Operations are element-wise. :math:`v_0 = 0`, and ``state.square_avg`` must be
+    :math:`\ge 0`. The result keeps the dtype of ``params`` (float32 stays float32).
 
     Parameters
     ----------
@@ -98,7 +99,7 @@ def rmsprop_step(params, grads, state, *, lr=1e-2, alpha=0.99, eps=1e-8):
     [0.9 1.1]
     """
     params, grads = _check_params_and_grads(params, grads)
-    state = _check_state(state, RMSPropState, params, "rmsprop_init")
+    state = _check_state(state, RMSPropState, params, "rmsprop_init", nonnegative=("square_avg",))
     hyper = _check_rmsprop_hyper(lr=lr, alpha=alpha, eps=eps)
     lr, alpha, eps = hyper["lr"], hyper["alpha"], hyper["eps"]
 

@@ -22,16 +22,49 @@ __all__ = ["gd_step", "MomentumState", "momentum_init", "momentum_step"]
 
 # --- validation shared by the update rules of this subpackage ------------------------------
 
+def _check_params(params):
+    """A validated copy of ``params``; float leaves keep their dtype (float32 stays float32, as in torch)."""
+    return validate_tree(params, "params", keep_float_dtype=True)
+
+
+def _in_dtype_of(tree, params):
+    """``tree`` with every leaf cast to the dtype of the matching leaf of ``params``."""
+    return tree_map(lambda leaf, theta: leaf.astype(theta.dtype, copy=False), tree, params)
+
+
 def _check_params_and_grads(params, grads):
-    """Validated float copies of ``params`` and ``grads``, which must have the same keys and shapes."""
-    params = validate_tree(params, "params")
-    grads = validate_tree(grads, "grads")
+    """Validated copies of ``params`` and ``grads``, which must have the same keys and shapes.
+
+    The update is computed in the dtype of each parameter, so ``grads`` is cast to it.
+    """
+    params = _check_params(params)
+    grads = validate_tree(grads, "grads", keep_float_dtype=True)
     check_same_tree(params, "params", grads, "grads")
-    return params, grads
+    return params, _in_dtype_of(grads, params)
 
 
-def _check_state(state, state_type, params, init_name: str):
-    """Raise unless ``state`` is a ``state_type`` whose arrays match ``params``; return it validated."""
+def _check_nonnegative_tree(tree, name: str, init_name: str) -> None:
+    """Raise unless every entry of ``tree`` is >= 0 (a running average of squares)."""
+    leaves = tree.items() if isinstance(tree, dict) else [(None, tree)]
+    for key, leaf in leaves:
+        negative = np.argwhere(leaf < 0)
+        if negative.size:
+            where = tuple(int(i) for i in negative[0])
+            index = where if len(where) != 1 else where[0]
+            label = name if key is None else f"{name}[{key!r}]"
+            raise ValueError(
+                f"{label} must be >= 0 (a running average of squared gradients); got "
+                f"{leaf[tuple(negative[0])]} at index {index}. Create the state with "
+                f"{init_name}(params) and pass on the state that each step returns."
+            )
+
+
+def _check_state(state, state_type, params, init_name: str, *, nonnegative=()):
+    """Raise unless ``state`` is a ``state_type`` whose arrays match ``params``; return it validated.
+
+    The arrays are cast to the dtypes of ``params``; the fields named in ``nonnegative``
+    (averages of squared gradients) must hold no negative entry.
+    """
     if not isinstance(state, state_type):
         article = "an" if state_type.__name__[0] in "AEIOU" else "a"
         raise TypeError(
@@ -43,9 +76,11 @@ def _check_state(state, state_type, params, init_name: str):
         if name == "step":
             fields[name] = check_int(value, "state.step", minimum=0)
         else:
-            value = validate_tree(value, f"state.{name}")
+            value = validate_tree(value, f"state.{name}", keep_float_dtype=True)
             check_same_tree(params, "params", value, f"state.{name}")
-            fields[name] = value
+            if name in nonnegative:
+                _check_nonnegative_tree(value, f"state.{name}", init_name)
+            fields[name] = _in_dtype_of(value, params)
     return state_type(**fields)
 
 
@@ -90,7 +125,8 @@ def gd_step(params, grads, *, lr):
     Returns
     -------
     new_params : ndarray or dict of ndarray
-        :math:`\theta_t`, same structure and shapes as ``params`` (new arrays).
+        :math:`\theta_t`, same structure, shapes and dtypes as ``params`` (new arrays;
+        float32 parameters stay float32, as in torch).
 
     Examples
     --------
@@ -130,7 +166,7 @@ def momentum_init(params) -> MomentumState:
     >>> momentum_init(np.array([1.0, 2.0])).velocity
     array([0., 0.])
     """
-    params = validate_tree(params, "params")
+    params = _check_params(params)
     return MomentumState(velocity=tree_map(np.zeros_like, params))
 
 
