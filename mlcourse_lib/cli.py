@@ -6,6 +6,10 @@
     mlcourse release [ID ...]    regenerate course/ from solutions/ (all assignments by default)
     mlcourse grade ID            autograde submitted/*/ID, write feedback/ and grades.csv
     mlcourse exercises           list the exercises and their known mistakes
+
+An error is reported as one line on stderr (``mlcourse: error: ...``) with exit status 1;
+``--debug`` (or the environment variable MLCOURSE_DEBUG=1) shows the full traceback and
+nbgrader's log instead.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
+
+from .course import error_summary as _error_summary
 
 
 def _lab(args, extra) -> int:
     from .course import find_root, prepare_workspace
+    from .lab import lab_command
 
     root = find_root(args.root)
     workspace = Path(args.workspace) if args.workspace else root / "work"
@@ -25,11 +33,9 @@ def _lab(args, extra) -> int:
     if copied:
         print(f"Copied {len(copied)} file(s) of the course to {workspace}; "
               "your work there is never overwritten.")
-    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", *extra]
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
-        argv.append("--allow-root")  # containers and CI machines often run as root
-    print(f"Opening {workspace} in JupyterLab (Ctrl-C to stop).", flush=True)
-    os.execv(sys.executable, argv)
+    argv, env = lab_command(workspace, extra)
+    print(f"Opening {workspace} in JupyterLab; it keeps running until you press Ctrl-C.", flush=True)
+    os.execve(sys.executable, argv, env)
     return 0  # not reached
 
 
@@ -40,16 +46,6 @@ def _release(args, extra) -> int:
     for name in release(root, args.assignments or None):
         print(f"released {name} -> course/{name}")
     return 0
-
-
-def _error_summary(log: str) -> str:
-    """The most telling line of nbgrader's log: the first exception message in it."""
-    lines = [line.strip() for line in log.splitlines() if line.strip()]
-    for line in lines:
-        text = line.removeprefix("[ERROR]").strip()
-        if "Error:" in text or "Exception:" in text:
-            return text
-    return lines[-1] if lines else "unknown error"
 
 
 def _grade(args, extra) -> int:
@@ -86,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__, allow_abbrev=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default=".", help="the course root (the folder of nbgrader_config.py)")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, show the traceback (also: MLCOURSE_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("lab", help="open your copy of the student notebooks in JupyterLab "
@@ -112,7 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    return args.run(args, extra)
+    try:
+        return args.run(args, extra)
+    except Exception as error:  # every failure becomes one line; --debug shows the rest
+        if args.debug or os.environ.get("MLCOURSE_DEBUG", "") not in ("", "0"):
+            traceback.print_exc()
+            log = getattr(error, "log", "")
+            if log:
+                print(log, file=sys.stderr)
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from mlcourse_lib.cli import _error_summary, main
 from mlcourse_lib.course import find_root
 from mlcourse_lib.exercises import all_exercises
 
-from ._course import ROOT
+from ._course import ROOT, make_tiny_course
 
 
 def test_exercises_lists_every_exercise_and_its_mistakes(capsys):
@@ -39,3 +39,50 @@ def test_error_summary_picks_the_exception_line():
            "[ERROR] Please see the above traceback for details")
     assert _error_summary(log) == "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)"
     assert _error_summary("") == "unknown error"
+
+
+# --- every error is one line on stderr and exit status 1 ---------------------------------------------
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("mlcourse: error: ")
+    return lines[0]
+
+
+def test_release_outside_a_course_is_one_line(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "release"]) == 1
+    assert "no nbgrader_config.py in" in _one_error_line(capsys)
+    assert main(["--root", str(tmp_path), "grade", "01_a"]) == 1
+    assert "no nbgrader_config.py in" in _one_error_line(capsys)
+
+
+def test_unknown_assignment_is_one_line(tmp_path, capsys):
+    root = make_tiny_course(tmp_path / "c")
+    assert main(["--root", str(root), "release", "07_x"]) == 1
+    assert _one_error_line(capsys) == ("mlcourse: error: unknown assignment '07_x'; the assignments in "
+                                       "solutions/ are 01_a, 02_b.")
+    assert main(["--root", str(root), "grade", "07_x"]) == 1
+    assert "unknown assignment '07_x'" in _one_error_line(capsys)
+
+
+def test_malformed_notebook_is_one_line_and_keeps_the_release(tmp_path, capsys):
+    root = make_tiny_course(tmp_path / "c")
+    assert main(["--root", str(root), "release"]) == 0
+    released = (root / "course" / "02_b" / "02_b.ipynb").read_bytes()
+    capsys.readouterr()
+    (root / "solutions" / "02_b" / "02_b.ipynb").write_text("{ not a notebook")
+    assert main(["--root", str(root), "release"]) == 1
+    line = _one_error_line(capsys)
+    assert line.startswith("mlcourse: error: releasing 02_b failed: json.decoder.JSONDecodeError")
+    assert (root / "course" / "02_b" / "02_b.ipynb").read_bytes() == released
+
+
+def test_debug_shows_the_traceback(tmp_path, capsys, monkeypatch):
+    assert main(["--debug", "--root", str(tmp_path), "release"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.rstrip().splitlines()[-1].startswith("mlcourse: error: no nbgrader")
+    monkeypatch.setenv("MLCOURSE_DEBUG", "1")
+    assert main(["--root", str(tmp_path), "release"]) == 1
+    assert "Traceback" in capsys.readouterr().err

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from ._course import RELEASED, ROOT
@@ -40,7 +42,22 @@ def test_mlcourse_lab_serves_a_copy_of_the_course(tmp_path):
         assert listing is not None, proc.stdout.read1().decode() if proc.poll() is not None else "lab did not start"
         assert RELEASED[0].name in {item["name"] for item in listing["content"]}
         with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as r:
-            assert r.status == 200 and b"JupyterLab" in r.read()
+            page = r.read().decode()
+            assert r.status == 200 and "JupyterLab" in page
+        # the instructor's tools and the news pop-up are hidden; nbgrader's Validate stays
+        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.DOTALL).group(1))
+        disabled = set(config["disabledExtensions"])
+        assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:menu",
+                "@jupyterlab/apputils-extension:announcements"} <= disabled
+        assert "@jupyter/nbgrader:validate-assignment" not in disabled
+        assert config.get("newsUrl") in (None, "")
+        try:
+            urllib.request.urlopen(f"{base}/formgrader?token={token}", timeout=10)
+            raise AssertionError("the Formgrader is served in the student's lab")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
     finally:
         proc.terminate()
         proc.wait(timeout=20)
