@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from types import CodeType
 
 __all__ = ["WATCHED_PACKAGES", "callable_codes", "watch_library_calls"]
@@ -56,16 +57,23 @@ def callable_codes(values) -> set[CodeType]:
         code = getattr(func, "__code__", None)
         if isinstance(code, CodeType):
             codes.add(code)
-            continue
-        for klass in type(value).__mro__:
-            if klass is object:
-                continue
-            for attr in vars(klass).values():
-                attr = getattr(attr, "__func__", attr)
-                code = getattr(attr, "__code__", None)
-                if isinstance(code, CodeType):
-                    codes.add(code)
+        else:
+            codes |= _class_codes(type(value))
     return codes
+
+
+@lru_cache(maxsize=256)
+def _class_codes(klass: type) -> frozenset[CodeType]:
+    codes = set()
+    for base in klass.__mro__:
+        if base is object:
+            continue
+        for attr in vars(base).values():
+            attr = getattr(attr, "__func__", attr)
+            code = getattr(attr, "__code__", None)
+            if isinstance(code, CodeType):
+                codes.add(code)
+    return frozenset(codes)
 
 
 def _is_allowed(name: str, allowed: tuple[str, ...]) -> bool:
