@@ -72,6 +72,20 @@ def test_autograde_scores_solution_release_mistake_and_broken(course_root, assig
     assert float(rows["perfect"]["score"]) == perfect.max_score
     assert float(rows["untouched"]["score"]) == 0
 
+    # The feedback names each hidden check's seed, derived from the student and the exercise.
+    from mlcourse_lib.exercises import hidden_seed
+
+    html = next(feedback.glob("*.html")).read_text()
+    answer_ids = [c.metadata["nbgrader"]["grade_id"] for c in read(next((ROOT / "solutions" / assignment)
+                                                                        .glob("*.ipynb"))).cells if is_answer(c)]
+    for ex_id in answer_ids:
+        assert f"seed {hidden_seed(ex_id, 'perfect')}" in html, ex_id
+
+    # Regrading the same submissions gives the same scores.
+    again = {r.student: r.score for r in grade(course_root, assignment, students=["perfect", "one_mistake"],
+                                               feedback=False, progress=False, jobs=2)}
+    assert again == {"perfect": perfect.score, "one_mistake": results["one_mistake"].score}
+
 
 def test_hostile_submissions_are_contained_and_the_rest_still_graded(tmp_path):
     """An endless loop is cut off by the cell timeout, a huge allocation by the memory cap;
