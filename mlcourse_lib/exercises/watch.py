@@ -172,7 +172,8 @@ def watch_library_calls(*, trusted_codes=(), allowed: tuple[str, ...] = (), flag
 
     set_all = getattr(threading, "setprofile_all_threads", None)
     previous = sys.getprofile()
-    previous_threads = getattr(threading, "_profile_hook", None)
+    get_thread_profile = getattr(threading, "getprofile", None)   # Python 3.10+
+    previous_threads = get_thread_profile() if get_thread_profile else None
     threading.setprofile(_profile)   # threads started inside the block
     if set_all is not None:          # Python 3.12+: threads already running, too
         set_all(_profile)
