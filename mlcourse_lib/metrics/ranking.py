@@ -4,7 +4,8 @@ A classifier that outputs a score :math:`s_i` (a logit or a probability) predict
 "positive" for every sample with :math:`s_i \ge t`. Lowering the threshold :math:`t`
 from :math:`+\infty` to the smallest score moves from predicting nothing positive to
 predicting everything positive; the ROC curve traces the true-positive rate against
-the false-positive rate along the way. The numbers equal ``sklearn.metrics``.
+the false-positive rate along the way, the precision-recall curve the precision against
+the recall. The numbers equal ``sklearn.metrics``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from .._validation import as_float_array, as_label_array, check_int, check_same_shape
 from .classification import UndefinedMetricWarning
 
-__all__ = ["roc_curve", "roc_auc_score"]
+__all__ = ["roc_curve", "roc_auc_score", "precision_recall_curve"]
 
 
 def _check_scored_labels(y_true, y_score):
@@ -196,3 +197,76 @@ def roc_auc_score(y_true, y_score) -> float:
         )
     fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=int(classes[1]))
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=None, drop_intermediate=False):
+    r"""Precision and recall of the rule "positive if :math:`s_i \ge t`" at every threshold.
+
+    For each threshold :math:`t` (each distinct score, from the smallest up)
+
+    .. math::
+        \mathrm{precision}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FP}(t)},\qquad
+        \mathrm{recall}(t) = \frac{\mathrm{TP}(t)}{\#\{i : y_i = p\}}
+
+    with :math:`\mathrm{TP}(t) = \#\{i : s_i \ge t,\ y_i = p\}`,
+    :math:`\mathrm{FP}(t) = \#\{i : s_i \ge t,\ y_i \ne p\}` and :math:`p` = ``pos_label``.
+    A last point (recall 0, precision 1), with no threshold, ends the curve, as in
+    scikit-learn. Unlike the ROC curve, the precision-recall curve need not be monotone.
+
+    Parameters
+    ----------
+    y_true : array_like of int, shape (n,)
+        The true labels; ``pos_label`` is positive, every other label negative.
+    y_score : array_like of float, shape (n,)
+        The scores; larger means "more positive".
+    pos_label : int, optional
+        The positive class :math:`p`; by default ``y_true`` must take values in {0, 1} or
+        {-1, 1} and :math:`p = 1` (as for :func:`roc_curve`).
+    drop_intermediate : bool, default=False
+        Keep only the first and last threshold of each run of equal recall (the plotted
+        curve is unchanged).
+
+    Returns
+    -------
+    precision : ndarray of float64, shape (m + 1,)
+        ``precision[j]`` at ``thresholds[j]``; the last entry is 1.
+    recall : ndarray of float64, shape (m + 1,)
+        Decreasing recalls; the last entry is 0.
+    thresholds : ndarray of float64, shape (m,)
+        Increasing thresholds, the distinct scores.
+
+    Warns
+    -----
+    UserWarning
+        When ``y_true`` has no positive sample; recall is then 1 at every threshold.
+
+    Examples
+    --------
+    >>> precision, recall, thresholds = precision_recall_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> print(precision, recall, thresholds)
+    [0.5        0.66666667 0.5        1.         1.        ] [1.  1.  0.5 0.5 0. ] [0.1  0.35 0.4  0.8 ]
+    """
+    y_true, y_score = _check_scored_labels(y_true, y_score)
+    pos_label = _check_pos_label(pos_label, y_true)
+    if not isinstance(drop_intermediate, (bool, np.bool_)):
+        raise TypeError(
+            f"drop_intermediate must be True or False; got {type(drop_intermediate).__name__} "
+            f"{drop_intermediate!r}."
+        )
+    is_positive = (y_true == pos_label).astype(np.float64)
+    fps, tps, thresholds = _counts_at_thresholds(is_positive, y_score)   # thresholds decreasing
+
+    if drop_intermediate and fps.size > 2:
+        recall_changes = (np.diff(tps[:-1]) != 0) | (np.diff(tps[1:]) != 0)
+        keep = np.r_[True, recall_changes, True]
+        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
+
+    predicted_positive = tps + fps                        # never 0: the threshold is a score
+    precision = tps / predicted_positive
+    if tps[-1] == 0:
+        warnings.warn("No positive class found in y_true, recall is set to one for all thresholds.",
+                      UserWarning, stacklevel=2)
+        recall = np.ones_like(tps)
+    else:
+        recall = tps / tps[-1]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
