@@ -418,3 +418,24 @@ def test_hints_come_one_at_a_time_and_failures_point_to_them(capsys, monkeypatch
     assert lines[0].startswith("Hint 1 of 3 for mse_named: Look at the errors.")
     assert lines[2].startswith("Hint 3 of 3") and lines[3] == lines[2]
     assert "hint('mse_named')" in run_check(MSE_NAMED, lambda a, b: 0.0).message
+
+
+def test_changing_a_field_of_a_state_tuple_in_place_is_reported():
+    from typing import NamedTuple
+
+    class State(NamedTuple):
+        v: np.ndarray
+
+    def step(x, state):
+        return x - state.v, State(state.v + 1.0)
+
+    ex = Exercise(id="state_step", title="Step", reference=step,
+                  cases=lambda rng, hidden: [Case("one step", (np.ones(2), State(np.zeros(2))))])
+
+    def in_place(x, state):
+        state.v[:] += 1.0
+        return x - (state.v - 1.0), State(state.v)
+
+    assert run_check(ex, lambda x, state: (x - state.v, State(state.v + 1.0))).passed
+    report = run_check(ex, in_place)
+    assert "changed its input `state.v` in place" in report.message

@@ -145,7 +145,7 @@ def own_module(fn: Callable) -> str | None:
 
 
 def _changed_inputs(before: Case, after_args: tuple, after_kwargs: dict, exercise: Exercise) -> str | None:
-    """Name the first argument that the call changed in place, if any."""
+    """Name the first argument (or part of one) that the call changed in place, if any."""
     try:
         names = list(inspect.signature(exercise.reference).parameters)
     except (TypeError, ValueError):
@@ -154,14 +154,31 @@ def _changed_inputs(before: Case, after_args: tuple, after_kwargs: dict, exercis
              for i, (b, a) in enumerate(zip(before.args, after_args))]
     pairs += [(k, before.kwargs[k], after_kwargs[k]) for k in before.kwargs]
     for name, b, a in pairs:
-        if isinstance(b, np.ndarray):
-            if not (isinstance(a, np.ndarray) and a.shape == b.shape
-                    and np.array_equal(a, b, equal_nan=True)):
-                return name
-        elif isinstance(b, dict):
-            for k, v in b.items():
-                if isinstance(v, np.ndarray) and not np.array_equal(a.get(k), v, equal_nan=True):
-                    return f"{name}[{k!r}]"
+        changed = _first_change(name, b, a)
+        if changed:
+            return changed
+    return None
+
+
+def _first_change(name: str, before, after) -> str | None:
+    """``name`` (or ``name.field``, ``name[key]``) of the first array that differs, else None."""
+    if isinstance(before, np.ndarray):
+        same = (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before, equal_nan=True))
+        return None if same else name
+    if isinstance(before, dict):
+        for key, value in before.items():
+            changed = _first_change(f"{name}[{key!r}]", value, after.get(key) if isinstance(after, dict) else None)
+            if changed:
+                return changed
+    elif isinstance(before, (tuple, list)):
+        fields = getattr(before, "_fields", None)
+        for i, value in enumerate(before):
+            inner = f"{name}.{fields[i]}" if fields else f"{name}[{i}]"
+            other = after[i] if isinstance(after, (tuple, list)) and i < len(after) else None
+            changed = _first_change(inner, value, other)
+            if changed:
+                return changed
     return None
 
 
