@@ -16,6 +16,7 @@ from ._validation import as_float_array, as_label_array, check_int, check_nonneg
 __all__ = [
     "plot_loss_curves",
     "plot_contour_trajectories",
+    "plot_distance_to_minimum",
     "plot_decision_boundary",
     "plot_confusion_matrix",
 ]
@@ -212,6 +213,69 @@ def plot_contour_trajectories(f, trajectories, *, xlim, ylim, levels=30, log_lev
     ax.set_ylabel(r"$\theta_1$")
     if paths:
         ax.legend()
+    return ax
+
+
+def plot_distance_to_minimum(trajectories, minimum, *, tol=None, ax=None, title=None):
+    r"""The distance :math:`\|\theta_k - \theta^\star\|` of optimizer paths to a minimizer, per step, on a log scale.
+
+    Parameters
+    ----------
+    trajectories : dict of str to array_like of shape (T, d)
+        ``name -> iterates`` (row ``k`` is :math:`\theta_k`), e.g. from ``optim.minimize``.
+        Rows with NaN (a run that diverged) are not drawn; a distance of exactly 0 is not
+        drawn either (a log axis has no 0).
+    minimum : array_like of shape (d,)
+        The minimizer :math:`\theta^\star`.
+    tol : float, optional
+        Draws a dashed horizontal line at this distance.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        With one line per trajectory (and one for ``tol``), named in the legend.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> path = np.array([[2.0, 1.0], [1.0, 0.5], [0.5, 0.25]])
+    >>> ax = plot_distance_to_minimum({"GD": path}, [0.0, 0.0], tol=0.1)
+    >>> [line.get_label() for line in ax.lines]
+    ['GD', 'tolerance 0.1']
+    """
+    if not isinstance(trajectories, dict):
+        raise TypeError(
+            "trajectories must be a dict of name -> array of shape (T, d); "
+            f"got {type(trajectories).__name__}. Use e.g. {{'GD': path}}."
+        )
+    minimum = as_float_array(minimum, "minimum", ndim=1)
+    distances = {}
+    for name, path in trajectories.items():
+        path = as_float_array(path, f"trajectories[{name!r}]", ndim=2, allow_nonfinite=True)
+        if path.shape[1] != minimum.size:
+            raise ValueError(
+                f"trajectories[{name!r}] has {path.shape[1]} columns, expected {minimum.size} to "
+                "match minimum."
+            )
+        distance = np.linalg.norm(path - minimum, axis=1)
+        distances[name] = np.where(np.isfinite(distance) & (distance > 0), distance, np.nan)
+    if tol is not None:
+        tol = check_nonnegative(tol, "tol")
+
+    ax = _new_axes_if_none(ax)
+    for name, distance in distances.items():
+        ax.semilogy(np.arange(distance.size), distance, label=name)
+    if tol is not None:
+        ax.axhline(tol, color="gray", linestyle="--", label=f"tolerance {tol:g}")
+    ax.set_xlabel("step k")
+    ax.set_ylabel(r"$\|\theta_k - \theta^\star\|$")
+    if title is not None:
+        ax.set_title(title)
+    ax.legend()
     return ax
 
 
