@@ -26,9 +26,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._tree import check_same_tree, tree_map, validate_tree
-from ._validation import check_choice, check_int, check_nonnegative, check_rng, check_same_length
+from ._validation import (
+    as_float_array,
+    check_choice,
+    check_int,
+    check_nonnegative,
+    check_rng,
+    check_same_length,
+)
 
-__all__ = ["History", "TrainState", "Callback", "EarlyStopping", "DivergedError", "fit"]
+__all__ = ["History", "TrainState", "Callback", "EarlyStopping", "early_stopping_decision",
+           "DivergedError", "fit"]
 
 
 def _copy_params(params):
@@ -254,6 +262,63 @@ class EarlyStopping(Callback):
     def __repr__(self) -> str:
         return (f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, "
                 f"monitor={self.monitor!r}, mode={self.mode!r}, restore_best={self.restore_best})")
+
+
+def early_stopping_decision(val_losses, *, patience, min_delta=0.0):
+    r"""When :class:`EarlyStopping` stops, and which epoch it restores, for a list of validation losses.
+
+    Epochs are numbered from 0. The best loss so far starts at :math:`b = +\infty`; epoch
+    :math:`k` **improves** when
+
+    .. math::
+        v_k < b - \delta
+
+    (strictly: a tie is no improvement; :math:`\delta` = ``min_delta``), and then
+    :math:`b \leftarrow v_k` and the best epoch becomes :math:`k`. Training stops after the
+    first epoch :math:`k` at which ``patience`` epochs in a row have passed without
+    improvement, counted since the best epoch: :math:`k - k_{\text{best}} = \text{patience}`.
+    If that never happens, training runs through the last epoch. A NaN loss never improves
+    (epochs before the first improvement count from the start).
+
+    This is the rule of :class:`EarlyStopping` with ``mode="min"``, replayed on a finished
+    list of losses.
+
+    Parameters
+    ----------
+    val_losses : array_like, shape (n_epochs,)
+        The validation loss after each epoch, at least one.
+    patience : int
+        The number of epochs without improvement to wait, ``>= 0``.
+    min_delta : float, default=0.0
+        The smallest decrease that counts as an improvement, ``>= 0``.
+
+    Returns
+    -------
+    stop_epoch : int
+        The last epoch trained: where training stops, or ``n_epochs - 1``.
+    best_epoch : int or None
+        The epoch whose parameters are restored: the last improvement up to ``stop_epoch``
+        (never a later epoch, which was not trained); None if no epoch improved (all NaN).
+
+    Examples
+    --------
+    >>> early_stopping_decision([3.0, 2.0, 2.5, 2.0, 2.1, 1.0], patience=3)
+    (4, 1)
+    >>> early_stopping_decision([3.0, 2.0, 2.5, 1.5], patience=3)
+    (3, 3)
+    """
+    values = as_float_array(val_losses, "val_losses", ndim=1, allow_nonfinite=True)
+    patience = check_int(patience, "patience", minimum=0)
+    min_delta = check_nonnegative(min_delta, "min_delta")
+    best, best_epoch, waited = math.inf, None, 0
+    for epoch, value in enumerate(values):
+        if value < best - min_delta:
+            best, best_epoch, waited = float(value), epoch, 0
+        else:
+            waited += 1                    # epochs since the best one
+            if waited >= patience:
+                return epoch, best_epoch
+    return len(values) - 1, best_epoch
 
 
 # --- fit -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 Every random function takes an explicit ``rng`` (a ``np.random.Generator`` or an integer seed).
 """
 
+from .augment import add_noise, augment, random_shifts, shift_images
 from .batches import iterate_minibatches, minibatch_indices
 from .datasets import DATASETS, Dataset, load_dataset
 from .preprocessing import Standardizer, fit_standardizer, standardize

@@ -29,6 +29,8 @@ from .logistic import (
     softmax_regression_loss,
 )
 from .mlp import MLPCache, init_mlp, mlp_backward, mlp_forward, mlp_loss_and_grad, mlp_predict
+from .mlp import dropout_backward, dropout_forward
+from .regularized import polynomial_features, ridge_fit, ridge_gradient, ridge_loss, ridge_predict
 
 __all__ = [
     "linear_predict",

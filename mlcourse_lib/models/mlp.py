@@ -30,6 +30,7 @@ from .._validation import (
     check_nonnegative,
     check_rng,
     check_same_length,
+    check_same_shape,
 )
 from ..losses import (
     _check_class_labels,
@@ -39,7 +40,8 @@ from ..losses import (
     softmax_cross_entropy_grad,
 )
 
-__all__ = ["MLPCache", "init_mlp", "mlp_forward", "mlp_backward", "mlp_loss_and_grad", "mlp_predict"]
+__all__ = ["MLPCache", "init_mlp", "mlp_forward", "mlp_backward", "mlp_loss_and_grad", "mlp_predict",
+           "dropout_forward", "dropout_backward"]
 
 ACTIVATIONS = ("relu", "tanh")
 
@@ -74,13 +76,86 @@ def _activation_derivative(a, activation: str):
     return 1.0 - np.tanh(a) ** 2
 
 
-def _dropout_mask(shape, p: float, rng: np.random.Generator):
-    r"""Inverted dropout: keep each unit with probability :math:`1-p`, scale kept units by :math:`1/(1-p)`.
+def dropout_forward(x, p, rng):
+    r"""Inverted dropout in training: drop each entry with probability :math:`p`, scale the rest.
 
-    Returns the mask :math:`m = [u \ge p]/(1-p)`, :math:`u \sim U[0, 1)`, to multiply the units by.
+    .. math::
+        u \sim U[0, 1)^{\text{shape}(x)}, \qquad m = \frac{[u \ge p]}{1 - p}, \qquad
+        \text{out} = x \odot m
+
+    Each entry is kept with probability :math:`P(u \ge p) = 1 - p`, and a kept entry is
+    multiplied by :math:`1/(1-p)`, so the expected output equals the input:
+    :math:`\mathbb E[\text{out}] = (1 - p)\cdot\frac{x}{1-p} + p \cdot 0 = x`. At evaluation
+    dropout is left out, and the next layer sees inputs of the same expected size as in
+    training.
+
+    The uniform numbers are drawn with one call ``rng.random(x.shape)``, so the same
+    Generator state always gives the same mask.
+
+    Parameters
+    ----------
+    x : array_like
+        The activations, any shape.
+    p : float
+        The drop probability, in ``[0, 1)``.
+    rng : numpy.random.Generator or int
+        The source of the uniform numbers (an integer is a seed).
+
+    Returns
+    -------
+    out : ndarray, the shape of ``x``
+    mask : ndarray, the shape of ``x``
+        :math:`m`: 0 for dropped entries, :math:`1/(1-p)` for kept ones; what
+        :func:`dropout_backward` needs. Float inputs keep their dtype.
+
+    Examples
+    --------
+    >>> out, mask = dropout_forward(np.ones((2, 4)), 0.5, np.random.default_rng(0))
+    >>> print(mask)
+    [[2. 0. 0. 0.]
+     [2. 2. 2. 2.]]
+    >>> print(out.mean())
+    1.25
     """
-    keep = rng.random(shape) >= p
-    return keep / (1.0 - p)   # float64; the forward pass casts it to the dtype of the units
+    x = as_float_array(x, "x", allow_empty=True, allow_nonfinite=True, keep_float_dtype=True)
+    p = check_in_range(p, "p", 0.0, 1.0)
+    rng = check_rng(rng)
+    keep = rng.random(x.shape) >= p
+    mask = (keep / (1.0 - p)).astype(x.dtype, copy=False)
+    return x * mask, mask
+
+
+def dropout_backward(grad_out, mask):
+    r"""Gradient through inverted dropout: the upstream gradient times the same mask.
+
+    Since :math:`\text{out} = x \odot m` with :math:`m` fixed by the forward pass,
+
+    .. math::
+        \frac{\partial \mathcal L}{\partial x} = \frac{\partial \mathcal L}{\partial\,\text{out}} \odot m
+
+    Dropped entries get no gradient; kept ones get it scaled by :math:`1/(1-p)`.
+
+    Parameters
+    ----------
+    grad_out : array_like
+        :math:`\partial\mathcal L/\partial\,\text{out}`, the shape of the mask.
+    mask : array_like
+        The mask returned by :func:`dropout_forward`.
+
+    Returns
+    -------
+    grad_x : ndarray, the shape of ``mask``
+
+    Examples
+    --------
+    >>> print(dropout_backward(np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, 2.0])))
+    [2. 0. 6.]
+    """
+    mask = as_float_array(mask, "mask", allow_empty=True, keep_float_dtype=True)
+    grad_out = as_float_array(grad_out, "grad_out", allow_empty=True, allow_nonfinite=True,
+                               keep_float_dtype=True)
+    check_same_shape(mask, "mask", grad_out, "grad_out")
+    return grad_out * mask
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -262,9 +337,9 @@ def mlp_forward(params, X, *, activation="relu", dropout=0.0, rng=None, training
         layer_inputs.append(h)
         a = h @ params[f"W{l}"] + params[f"b{l}"]
         h = _activate(a, activation)
-        mask = _dropout_mask(h.shape, dropout, rng).astype(h.dtype) if use_dropout else None
-        if mask is not None:
-            h = h * mask
+        mask = None
+        if use_dropout:
+            h, mask = dropout_forward(h, dropout, rng)
         pre_activations.append(a)
         masks.append(mask)
     layer_inputs.append(h)
@@ -334,7 +409,7 @@ def mlp_backward(params, cache, dlogits) -> dict:
             d_h = delta @ params[f"W{l}"].T           # ∂L/∂h_{l-1}
             mask = cache.masks[l - 2]
             if mask is not None:
-                d_h = d_h * mask
+                d_h = dropout_backward(d_h, mask)
             delta = d_h * _activation_derivative(cache.pre_activations[l - 2], cache.activation)
     return {name: grads[name].astype(params[name].dtype, copy=False) for name in params}
 
