@@ -7,6 +7,7 @@
 - :mod:`.splits`         :func:`train_test_indices`, :func:`train_val_test_split`, :func:`kfold_indices`
 - :mod:`.preprocessing`  :class:`Standardizer`, :func:`fit_standardizer`, :func:`standardize`
 - :mod:`.batches`        :func:`minibatch_indices`, :func:`iterate_minibatches`
+- :mod:`.augment`        :func:`shift_images`, :func:`random_shifts`, :func:`add_noise`, :func:`augment`
 
 Every random function takes an explicit ``rng`` (a ``np.random.Generator`` or an integer seed).
 """
@@ -35,4 +36,8 @@ __all__ = [
     "standardize",
     "minibatch_indices",
     "iterate_minibatches",
+    "shift_images",
+    "random_shifts",
+    "add_noise",
+    "augment",
 ]

@@ -7,7 +7,11 @@
   regression (K classes): probabilities, cross-entropy loss, gradient;
 - :mod:`~mlcourse_lib.models.mlp`: a small multilayer perceptron with ReLU or tanh, inverted
   dropout and an L2 penalty — :func:`init_mlp`, :func:`mlp_forward`, :func:`mlp_backward`,
-  :func:`mlp_loss_and_grad`, :func:`mlp_predict`.
+  :func:`mlp_loss_and_grad`, :func:`mlp_predict`, and the dropout layer itself,
+  :func:`dropout_forward` and :func:`dropout_backward`;
+- :mod:`~mlcourse_lib.models.regularized`: :func:`polynomial_features` and ridge regression
+  with an unpenalized intercept — :func:`ridge_fit`, :func:`ridge_predict`, :func:`ridge_loss`,
+  :func:`ridge_gradient`.
 
 No function changes its inputs in place.
 """
@@ -28,8 +32,16 @@ from .logistic import (
     softmax_regression_gradient,
     softmax_regression_loss,
 )
-from .mlp import MLPCache, init_mlp, mlp_backward, mlp_forward, mlp_loss_and_grad, mlp_predict
-from .mlp import dropout_backward, dropout_forward
+from .mlp import (
+    MLPCache,
+    dropout_backward,
+    dropout_forward,
+    init_mlp,
+    mlp_backward,
+    mlp_forward,
+    mlp_loss_and_grad,
+    mlp_predict,
+)
 from .regularized import polynomial_features, ridge_fit, ridge_gradient, ridge_loss, ridge_predict
 
 __all__ = [
@@ -51,4 +63,11 @@ __all__ = [
     "mlp_backward",
     "mlp_loss_and_grad",
     "mlp_predict",
+    "dropout_forward",
+    "dropout_backward",
+    "polynomial_features",
+    "ridge_fit",
+    "ridge_predict",
+    "ridge_loss",
+    "ridge_gradient",
 ]
