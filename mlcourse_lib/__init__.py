@@ -4,11 +4,13 @@ Submodules load on first use, so ``import mlcourse_lib`` stays light (numpy only
 
 - :mod:`mlcourse_lib.data`       synthetic data, bundled datasets, splits, scaling, mini-batches
 - :mod:`mlcourse_lib.losses`     losses and their gradients
-- :mod:`mlcourse_lib.models`     linear, logistic, softmax regression and a small MLP
+- :mod:`mlcourse_lib.models`     linear, logistic, softmax regression, ridge, a small MLP with dropout
 - :mod:`mlcourse_lib.optim`      gradient descent, momentum, RMSProp, Adam(W), schedules, line search
 - :mod:`mlcourse_lib.metrics`    classification and regression metrics
 - :mod:`mlcourse_lib.gradcheck`  finite-difference gradient checks
 - :mod:`mlcourse_lib.train`      a training loop with history and early stopping
+- :mod:`mlcourse_lib.search`     hyperparameter search: sampling, cross-validation, Bayesian
+                                 optimization, successive halving
 - :mod:`mlcourse_lib.plots`      matplotlib figures (matplotlib is imported only here)
 - :mod:`mlcourse_lib.exercises`  exercise specs and ``check()``
 """
@@ -20,7 +22,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "data", "losses", "models", "optim", "metrics", "gradcheck", "train", "plots", "exercises",
+    "data", "losses", "models", "optim", "metrics", "gradcheck", "train", "search", "plots",
+    "exercises",
 )
 
 __all__ = list(_SUBMODULES)
