@@ -14,7 +14,15 @@ import math
 
 from .._validation import check_choice, check_in_range, check_int, check_nonnegative, check_positive
 
-__all__ = ["constant_lr", "step_lr", "exponential_lr", "cosine_lr", "warmup_lr", "make_schedule"]
+__all__ = [
+    "constant_lr",
+    "step_lr",
+    "exponential_lr",
+    "cosine_lr",
+    "warmup_lr",
+    "warmup_cosine_lr",
+    "make_schedule",
+]
 
 
 def _check_step(step) -> int:
@@ -203,12 +211,67 @@ def warmup_lr(step, *, lr, warmup_steps, after=None):
     return float(after(step - warmup_steps))
 
 
+def warmup_cosine_lr(step, *, lr, warmup_steps, total_steps, min_lr=0.0):
+    r"""Linear warm-up from 0 to ``lr``, then cosine annealing to ``min_lr``: the two composed.
+
+    .. math::
+        \eta_k = \eta\, \frac{k + 1}{W} \quad (k < W), \qquad
+        \eta_k = \eta_{\min} + \tfrac12(\eta - \eta_{\min})
+                 \left(1 + \cos\frac{\pi (k - W)}{T - W}\right) \quad (W \le k \le T),
+        \qquad \eta_k = \eta_{\min} \quad (k > T)
+
+    It is :func:`warmup_lr` with ``after`` the :func:`cosine_lr` of the
+    :math:`T - W` steps that follow the warm-up:
+    ``warmup_lr(k, lr=lr, warmup_steps=W, after=make_schedule("cosine", lr=lr,
+    total_steps=T - W, min_lr=min_lr))``. The warm-up's first rate is :math:`\eta/W`,
+    step :math:`W - 1` and step :math:`W` both have the rate :math:`\eta`, and step
+    :math:`T` reaches :math:`\eta_{\min}`, where the rate stays.
+
+    Parameters
+    ----------
+    step : int
+        The step number :math:`k \ge 0`.
+    lr : float
+        The peak learning rate :math:`\eta > 0`.
+    warmup_steps : int
+        The length :math:`W \ge 0` of the warm-up; ``0`` means none.
+    total_steps : int
+        :math:`T > W`: the step at which the rate reaches ``min_lr``, warm-up included.
+    min_lr : float, default=0.0
+        The final learning rate :math:`0 \le \eta_{\min} \le \eta`.
+
+    Returns
+    -------
+    lr_k : float
+
+    Examples
+    --------
+    >>> [round(warmup_cosine_lr(k, lr=1.0, warmup_steps=2, total_steps=6), 4) for k in range(8)]
+    [0.5, 1.0, 1.0, 0.8536, 0.5, 0.1464, 0.0, 0.0]
+    """
+    step = _check_step(step)
+    lr = check_positive(lr, "lr")
+    warmup_steps = check_int(warmup_steps, "warmup_steps", minimum=0)
+    total_steps = check_int(total_steps, "total_steps", minimum=1)
+    if total_steps <= warmup_steps:
+        raise ValueError(
+            f"total_steps must be > warmup_steps; got total_steps={total_steps} and "
+            f"warmup_steps={warmup_steps}. total_steps counts the warm-up too."
+        )
+    min_lr = check_nonnegative(min_lr, "min_lr")
+    if min_lr > lr:
+        raise ValueError(f"min_lr must be <= lr; got min_lr={min_lr} and lr={lr}.")
+    anneal = functools.partial(cosine_lr, lr=lr, total_steps=total_steps - warmup_steps, min_lr=min_lr)
+    return warmup_lr(step, lr=lr, warmup_steps=warmup_steps, after=anneal)
+
+
 _SCHEDULES = {
     "constant": constant_lr,
     "step": step_lr,
     "exponential": exponential_lr,
     "cosine": cosine_lr,
     "warmup": warmup_lr,
+    "warmup_cosine": warmup_cosine_lr,
 }
 
 
@@ -217,9 +280,9 @@ def make_schedule(name, **kwargs):
 
     Parameters
     ----------
-    name : {"constant", "step", "exponential", "cosine", "warmup"}
+    name : {"constant", "step", "exponential", "cosine", "warmup", "warmup_cosine"}
         Selects :func:`constant_lr`, :func:`step_lr`, :func:`exponential_lr`,
-        :func:`cosine_lr` or :func:`warmup_lr`.
+        :func:`cosine_lr`, :func:`warmup_lr` or :func:`warmup_cosine_lr`.
     **kwargs
         The keyword arguments of that function (``lr``, ``step_size``, ...). They are
         checked at once, by computing the rate of step 0.
