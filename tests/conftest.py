@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 import pytest
+
+# Kernels started by the tests (nbval, Run All, grading) inherit this: one BLAS thread each, so
+# that two kernels on two cores do not fight over them.
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 # exercise id -> {"mistakes": total, "rejected": n, "named": n, "alternatives": total, "accepted": n}
 MUTATION_TABLE: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

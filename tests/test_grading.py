@@ -81,10 +81,11 @@ def test_autograde_scores_solution_release_mistake_and_broken(course_root, assig
     for ex_id in answer_ids:
         assert f"seed {hidden_seed(ex_id, 'perfect')}" in html, ex_id
 
-    # Regrading the same submissions gives the same scores.
-    again = {r.student: r.score for r in grade(course_root, assignment, students=["perfect", "one_mistake"],
-                                               feedback=False, progress=False, jobs=2)}
-    assert again == {"perfect": perfect.score, "one_mistake": results["one_mistake"].score}
+    # Regrading the same submissions gives the same scores (checked on one chapter, to save time).
+    if assignment == assignments(ROOT)[0]:
+        again = {r.student: r.score for r in grade(course_root, assignment, students=["perfect", "one_mistake"],
+                                                   feedback=False, progress=False, jobs=2)}
+        assert again == {"perfect": perfect.score, "one_mistake": results["one_mistake"].score}
 
 
 def test_hostile_submissions_are_contained_and_the_rest_still_graded(tmp_path):
