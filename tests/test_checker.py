@@ -439,3 +439,20 @@ def test_changing_a_field_of_a_state_tuple_in_place_is_reported():
     assert run_check(ex, lambda x, state: (x - state.v, State(state.v + 1.0))).passed
     report = run_check(ex, in_place)
     assert "changed its input `state.v` in place" in report.message
+
+
+def test_switching_off_the_alarm_is_reported():
+    import signal
+
+    def ignore_alarm(x):
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+        return 2 * x
+
+    def stop_timer(x):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return 2 * x
+
+    for fn in (ignore_alarm, stop_timer):
+        report = run_check(DOUBLE, fn)
+        assert not report.passed and "SIGALRM" in report.message, report.message
+    assert run_check(DOUBLE, lambda x: 2 * x).passed

@@ -112,6 +112,10 @@ class _Runner:
             return out, args, kwargs, (
                 f"{name} calls {called[0]}, which does the exercise's work for you; write the "
                 "computation yourself with numpy and plain Python."), called[0]
+        if deadline.tampered:
+            return MISSING, args, kwargs, (f"{name} changed the alarm signal (SIGALRM) or its timer, "
+                                           "which the checker's time limit relies on; leave "
+                                           "signal handlers and timers alone."), None
         if deadline.fired:
             return MISSING, args, kwargs, (f"{name} did not return within {self.seconds:g} s "
                                            "(an endless loop?)."), None

@@ -27,6 +27,7 @@ class _Deadline:
     seconds: float
     fired: bool = False
     active: bool = True
+    tampered: bool = False   # the block replaced the alarm's handler or stopped its timer
 
 
 @contextmanager
@@ -60,5 +61,8 @@ def time_limit(seconds: float):
         yield deadline
     finally:
         deadline.active = False
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        deadline.tampered = signal.getsignal(signal.SIGALRM) is not _on_alarm or (
+            remaining == 0 and not deadline.fired)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
