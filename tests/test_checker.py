@@ -456,3 +456,16 @@ def test_switching_off_the_alarm_is_reported():
         report = run_check(DOUBLE, fn)
         assert not report.passed and "SIGALRM" in report.message, report.message
     assert run_check(DOUBLE, lambda x: 2 * x).passed
+
+
+def test_switching_off_the_call_watch_is_reported():
+    import sys
+
+    from mlcourse_lib import losses
+
+    def unwatched(y_true, y_pred):
+        sys.setprofile(None)
+        return losses.mse_loss(y_true, y_pred)
+
+    report = run_check(MSE, unwatched)
+    assert not report.passed and report.called_reference and "sys.setprofile" in report.message

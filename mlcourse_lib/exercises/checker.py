@@ -32,7 +32,7 @@ from .registry import get_exercise
 from .seeds import grading_student, hidden_seed
 from .spec import Case, Exercise
 from .timeout import TimeLimitExceeded, time_limit
-from .watch import OWN_CODE_PACKAGES, WATCHED_PACKAGES, callable_codes, watch_library_calls
+from .watch import OWN_CODE_PACKAGES, WATCHED_PACKAGES, CallLog, callable_codes, watch_library_calls
 
 __all__ = ["CheckFailed", "CheckReport", "assert_passes", "check", "run_check"]
 
@@ -90,7 +90,7 @@ class _Runner:
         args = copy.deepcopy(case.args)
         kwargs = copy.deepcopy(dict(case.kwargs))
         trusted = callable_codes([*args, *kwargs.values()])
-        name, out, error, called = self.fn_name, MISSING, None, []
+        name, out, error, called = self.fn_name, MISSING, None, CallLog()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -104,6 +104,9 @@ class _Runner:
             except (Exception, SystemExit) as exc:  # the student's code may raise anything
                 error = exc
         self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        if called.tampered:
+            return out, args, kwargs, (f"{name} switched off the checker's watch on library calls "
+                                       "(sys.setprofile); leave the profiler alone."), "sys.setprofile"
         if called and self.own_module is None:
             return out, args, kwargs, (
                 f"{name} is the library's own {called[0]}; write the computation yourself "

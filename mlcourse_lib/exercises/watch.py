@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from types import CodeType
 
-__all__ = ["WATCHED_PACKAGES", "callable_codes", "watch_library_calls"]
+__all__ = ["WATCHED_PACKAGES", "CallLog", "callable_codes", "watch_library_calls"]
 
 WATCHED_PACKAGES = ("mlcourse_lib", "scipy", "sklearn", "torch")
 
@@ -76,6 +76,12 @@ def _class_codes(klass: type) -> frozenset[CodeType]:
     return frozenset(codes)
 
 
+class CallLog(list):
+    """The watched calls, in order; ``tampered`` tells that the block switched the watch off."""
+
+    tampered = False
+
+
 def _is_allowed(name: str, allowed: tuple[str, ...]) -> bool:
     return any(name == a or (a.endswith(".") and name.startswith(a)) for a in allowed)
 
@@ -102,8 +108,9 @@ def watch_library_calls(*, trusted_codes=(), allowed: tuple[str, ...] = (), flag
 
     Yields
     ------
-    list of str
-        The dotted names called, outermost calls only, in order.
+    CallLog
+        The dotted names called, outermost calls only, in order (a list); its ``tampered``
+        is True when the block replaced the profile function that does the watching.
     """
     trusted = {id(c) for c in trusted_codes}
     verdict: dict[int, str | None] = {}   # id(code) -> watched name or None
@@ -112,7 +119,7 @@ def watch_library_calls(*, trusted_codes=(), allowed: tuple[str, ...] = (), flag
         if code is not None:
             verdict[id(code)] = f"{getattr(f, '__module__', None) or '?'}.{code.co_qualname}"
     roots = _package_roots()
-    seen: list[str] = []
+    seen = CallLog()
     local = threading.local()             # per thread: frames inside which nothing is recorded
 
     def _wrapped_name(frame) -> str | None:
@@ -181,6 +188,7 @@ def watch_library_calls(*, trusted_codes=(), allowed: tuple[str, ...] = (), flag
     try:
         yield seen
     finally:
+        seen.tampered = sys.getprofile() is not _profile
         sys.setprofile(previous)
         if set_all is not None:
             set_all(previous)
