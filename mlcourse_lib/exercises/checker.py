@@ -28,7 +28,7 @@ import numpy as np
 from . import session
 from .compare import compare_outputs, short_repr
 from .feedback import MISSING, call_shape, describe_inputs, name_mistake, student_line, wrap
-from .registry import get_exercise
+from .registry import chapter_of, get_exercise
 from .seeds import grading_student, hidden_seed
 from .spec import Case, Exercise
 from .timeout import TimeLimitExceeded, time_limit
@@ -84,6 +84,7 @@ class _Runner:
     def __init__(self, exercise: Exercise, fn: Callable, fn_name: str, time_limit_s: float):
         self.exercise, self.fn, self.fn_name, self.seconds = exercise, fn, fn_name, time_limit_s
         self.own_module = own_module(fn)
+        self.warnings: list[str] = []   # numpy's RuntimeWarnings of the latest call
 
     def call(self, case: Case):
         """``(output, args_after, kwargs_after, problem, called)``; ``problem`` is None on success."""
@@ -104,6 +105,13 @@ class _Runner:
             except (Exception, SystemExit) as exc:  # the student's code may raise anything
                 error = exc
         self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        if deadline.tampered:
+            return MISSING, args, kwargs, (f"{name} changed the alarm signal (SIGALRM) or its timer, "
+                                           "which the checker's time limit relies on; leave "
+                                           "signal handlers and timers alone."), None
+        if deadline.fired:  # first: an alarm raised inside the watch also switches the watch off
+            return MISSING, args, kwargs, (f"{name} did not return within {self.seconds:g} s "
+                                           "(an endless loop?)."), None
         if called.tampered:
             return out, args, kwargs, (f"{name} switched off the checker's watch on library calls "
                                        "(sys.setprofile); leave the profiler alone."), "sys.setprofile"
@@ -115,13 +123,6 @@ class _Runner:
             return out, args, kwargs, (
                 f"{name} calls {called[0]}, which does the exercise's work for you; write the "
                 "computation yourself with numpy and plain Python."), called[0]
-        if deadline.tampered:
-            return MISSING, args, kwargs, (f"{name} changed the alarm signal (SIGALRM) or its timer, "
-                                           "which the checker's time limit relies on; leave "
-                                           "signal handlers and timers alone."), None
-        if deadline.fired:
-            return MISSING, args, kwargs, (f"{name} did not return within {self.seconds:g} s "
-                                           "(an endless loop?)."), None
         if isinstance(error, NotImplementedError):
             return out, args, kwargs, (f"{name} is not implemented yet: replace "
                                        "`raise NotImplementedError()` with your code."), None
@@ -189,10 +190,13 @@ def _first_change(name: str, before, after) -> str | None:
     return None
 
 
+def _call_on_copy(fn: Callable, case: Case):
+    """``fn`` on a deep copy of the case's arguments."""
+    return fn(*copy.deepcopy(case.args), **copy.deepcopy(dict(case.kwargs)))
+
+
 def _reference_output(exercise: Exercise, case: Case):
-    args = copy.deepcopy(case.args)
-    kwargs = copy.deepcopy(dict(case.kwargs))
-    return exercise.reference(*args, **kwargs)
+    return _call_on_copy(exercise.reference, case)
 
 
 def _judge(exercise: Exercise, case: Case, expected, got) -> str | None:
@@ -330,10 +334,7 @@ def _explain(exercise: Exercise, runner: _Runner, cases, failed_index: int, got)
         outputs.append(out)
         failed.append(_judge(exercise, case, expected, out) is not None)
 
-    def call(fn, case):
-        return fn(*copy.deepcopy(case.args), **copy.deepcopy(dict(case.kwargs)))
-
-    return name_mistake(exercise, cases, outputs, failed, call)
+    return name_mistake(exercise, cases, outputs, failed, _call_on_copy)
 
 
 def check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
@@ -367,7 +368,7 @@ def check(exercise: Exercise | str, fn: Callable, *, hidden: bool = False,
     session.record(exercise.id, report.passed)
     print(report.message)
     try:
-        print(session.progress_line(_chapter(exercise)))
+        print(session.progress_line(chapter_of(exercise.id)))
     except KeyError:  # an exercise that is not in the catalog
         pass
 
@@ -389,9 +390,3 @@ def assert_passes(exercise: Exercise | str, fn: Callable, *, hidden: bool = Fals
     if not report.passed:
         raise CheckFailed(report.message)
     print(report.message)
-
-
-def _chapter(exercise: Exercise) -> str:
-    from .registry import chapter_of
-
-    return chapter_of(exercise.id)
