@@ -34,9 +34,41 @@ from .spec import Case, Exercise
 from .timeout import TimeLimitExceeded, time_limit
 from .watch import OWN_CODE_PACKAGES, WATCHED_PACKAGES, CallLog, callable_codes, watch_library_calls
 
-__all__ = ["CheckFailed", "CheckReport", "assert_passes", "check", "run_check"]
+__all__ = ["CheckFailed", "CheckReport", "RemoteAnswer", "RemoteOutcome", "assert_passes", "check", "run_check"]
 
 TIME_LIMIT_SECONDS = 10.0
+
+
+class RemoteOutcome:
+    """What one call of a :class:`RemoteAnswer` gave: its output or what went wrong."""
+
+    def __init__(self, output=MISSING, args_after=(), kwargs_after=None, *, error=None,
+                 called=None, timed_out=False, ended=None, warnings=()):
+        self.output, self.args_after = output, args_after
+        self.kwargs_after = kwargs_after if kwargs_after is not None else {}
+        self.error, self.called, self.timed_out, self.ended = error, called, timed_out, ended
+        self.warnings = warnings
+
+
+class RemoteAnswer:
+    """A student's function that runs in another process (the grading sandbox).
+
+    :func:`run_check` calls :meth:`run_case` instead of the function itself; the
+    subclass sends the case's inputs and returns a :class:`RemoteOutcome` of plain data.
+    Time limits and allowed library calls are enforced on the far side's behalf by the
+    subclass.
+    """
+
+    __name__ = "answer"
+
+    def run_case(self, case: Case, *, allowed: tuple[str, ...], seconds: float) -> RemoteOutcome:
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs):
+        outcome = self.run_case(Case("call", args, kwargs), allowed=(), seconds=TIME_LIMIT_SECONDS)
+        if outcome.output is MISSING:
+            raise RuntimeError(f"{self.__name__} gave no result")
+        return outcome.output
 
 
 class CheckFailed(AssertionError):
@@ -88,6 +120,8 @@ class _Runner:
 
     def call(self, case: Case):
         """``(output, args_after, kwargs_after, problem, called)``; ``problem`` is None on success."""
+        if isinstance(self.fn, RemoteAnswer):
+            return self._call_remote(case)
         args = copy.deepcopy(case.args)
         kwargs = copy.deepcopy(dict(case.kwargs))
         trusted = callable_codes([*args, *kwargs.values()])
@@ -129,6 +163,31 @@ class _Runner:
         if error is not None:
             return out, args, kwargs, (f"{name} raised {type(error).__name__}: {error}"
                                        f"{student_line(error)}"), None
+        return out, args, kwargs, None, None
+
+    def _call_remote(self, case: Case):
+        """The same, for an answer that runs elsewhere (a grading sandbox)."""
+        name = self.fn_name
+        outcome = self.fn.run_case(case, allowed=self.exercise.allowed, seconds=self.seconds)
+        out, args, kwargs = outcome.output, outcome.args_after, outcome.kwargs_after
+        if outcome.timed_out:
+            return MISSING, args, kwargs, (f"{name} did not return within {self.seconds:g} s "
+                                           "(an endless loop?)."), None
+        if outcome.ended:
+            return MISSING, args, kwargs, (f"{name} ended the grading process ({outcome.ended}); "
+                                           "an answer must return its result, not exit."), None
+        if outcome.called:
+            return out, args, kwargs, (
+                f"{name} calls {outcome.called}, which does the exercise's work for you; write the "
+                "computation yourself with numpy and plain Python."), outcome.called
+        error = outcome.error
+        if error is not None and error.get("type") == "NotImplementedError":
+            return out, args, kwargs, (f"{name} is not implemented yet: replace "
+                                       "`raise NotImplementedError()` with your code."), None
+        if error is not None:
+            where = f" ({error['line']})" if error.get("line") else ""
+            return out, args, kwargs, f"{name} raised {error['type']}: {error['message']}{where}", None
+        self.warnings = list(outcome.warnings)
         return out, args, kwargs, None, None
 
     def output(self, case: Case):
