@@ -4,7 +4,9 @@
 
     mlcourse lab                 copy course/ to work/ (once) and open it in JupyterLab
     mlcourse release [ID ...]    regenerate course/ from solutions/ (all assignments by default)
-    mlcourse grade ID            autograde submitted/*/ID, write feedback/ and grades.csv
+    mlcourse grade ID            grade submitted/*/ID in a sandbox: gradebook, feedback/,
+                                 grades/ID.csv and the class report reports/ID.html
+    mlcourse doctor PATH         check a notebook (or a folder of them) before it is handed in
     mlcourse exercises           list the exercises and their known mistakes
 
 An error is reported as one line on stderr (``mlcourse: error: ...``) with exit status 1;
@@ -20,11 +22,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from .course import error_summary as _error_summary
+from .instructor.course import error_summary as _error_summary
 
 
 def _lab(args, extra) -> int:
-    from .course import find_root, prepare_workspace
+    from .instructor.course import find_root, prepare_workspace
     from .lab import lab_command
 
     root = find_root(args.root)
@@ -40,7 +42,7 @@ def _lab(args, extra) -> int:
 
 
 def _release(args, extra) -> int:
-    from .course import find_root, release
+    from .instructor.course import find_root, release
 
     root = find_root(args.root)
     for name in release(root, args.assignments or None):
@@ -49,23 +51,52 @@ def _release(args, extra) -> int:
 
 
 def _grade(args, extra) -> int:
-    from .course import find_root, grade
+    from .instructor.course import find_root
+    from .instructor.grading import grade
+    from .instructor.sandbox import Limits
+
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be a positive number of worker processes, got {args.jobs}")
+    from .instructor.sandbox import protections
 
     root = find_root(args.root)
-    csv_path = Path(args.csv) if args.csv else root / "grades.csv"
-    results = grade(root, args.assignment, feedback=not args.no_feedback, csv_path=csv_path,
-                    memory_mb=args.memory_mb, file_mb=args.file_mb, jobs=args.jobs)
+    warning = protections()
+    if warning:
+        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
+    if args.zip:
+        from .instructor.collect import collect_zip
+
+        collected = collect_zip(root, args.assignment, Path(args.zip), pattern=args.zip_pattern)
+        skipped = getattr(collected, "skipped", [])
+        print(f"collected {len(collected)} submission(s) of {args.assignment} from {args.zip}"
+              + (f"; {len(skipped)} file(s) skipped (see the warnings above)" if skipped else ""))
+    regrade = True if args.regrade == [] else (args.regrade or False)
+    limits = Limits(memory_mb=args.memory_mb, file_mb=args.file_mb)
+    result = grade(root, args.assignment, feedback=not args.no_feedback, csv_path=args.csv,
+                   jobs=args.jobs, db_url=args.db, regrade=regrade, limits=limits,
+                   students=args.student or None, progress=not args.quiet)
     failed = 0
-    for r in results:
-        if r.score is None:
+    for v in result.verdicts:
+        if v.error:
             failed += 1
-            print(f"{r.student:20s}  NOT GRADED: {_error_summary(r.error)}")
-        elif r.error:
-            print(f"{r.student:20s}  {r.score:g} / {r.max_score:g}  ({_error_summary(r.error)})")
+            print(f"{v.student:20s}  NOT GRADED: {v.error}")
         else:
-            print(f"{r.student:20s}  {r.score:g} / {r.max_score:g}")
-    print(f"{len(results) - failed} of {len(results)} submissions graded; grades in {csv_path}")
-    return 1 if failed else 0
+            print(f"{v.student:20s}  {v.score:g} / {v.max_score:g}")
+    print(f"{len(result.verdicts) - failed} of {len(result.verdicts)} submissions graded "
+          f"({result.reused} unchanged since the last run) in {result.seconds:.1f} s; "
+          f"grades in {result.csv_path}" + (f", class report in {result.report_path}" if result.report_path else ""))
+    return 0
+
+
+def _doctor(args, extra) -> int:
+    from .instructor.doctor import diagnose
+
+    problems = diagnose(Path(args.path), root=args.root)
+    for line in problems:
+        print(line)
+    if not problems:
+        print(f"{args.path}: no problems found")
+    return 1 if problems else 0
 
 
 def _exercises(args, extra) -> int:
@@ -78,12 +109,22 @@ def _exercises(args, extra) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mlcourse")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__, allow_abbrev=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default=".", help="the course root (the folder of nbgrader_config.py)")
     parser.add_argument("--debug", action="store_true",
                         help="on an error, show the traceback (also: MLCOURSE_DEBUG=1)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("lab", help="open your copy of the student notebooks in JupyterLab "
@@ -93,17 +134,34 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("release", help="regenerate course/ from solutions/")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.set_defaults(run=_release)
-    p = sub.add_parser("grade", help="autograde all submissions of an assignment")
+    p = sub.add_parser("grade", help="grade all submissions of an assignment")
     p.add_argument("assignment")
-    p.add_argument("--csv", help="where to write the grades (default: grades.csv in the course root)")
+    p.add_argument("--csv", help="where to write the grades (default: grades/ASSIGNMENT.csv in the course root)")
     p.add_argument("--no-feedback", action="store_true", help="skip the HTML feedback")
     p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                    help="submissions graded at once, each in its own process (default: cores, at most 4)")
-    p.add_argument("--memory-mb", type=int, default=4096,
-                   help="memory cap of each grading kernel, in MiB (0: none; default 4096)")
-    p.add_argument("--file-mb", type=int, default=100,
-                   help="largest file a graded notebook may write, in MiB (0: none; default 100)")
+    p.add_argument("--regrade", nargs="*", metavar="STUDENT",
+                   help="judge these students again (no name: everyone); by default a submission "
+                        "graded before and unchanged since keeps its stored verdict")
+    p.add_argument("--student", action="append", metavar="STUDENT",
+                   help="grade only this student (repeatable)")
+    p.add_argument("--db", help="the gradebook's SQLAlchemy URL, passed on to nbgrader "
+                                "(default: sqlite:///gradebook.db in the course root)")
+    p.add_argument("--zip", help="an LMS download (zip) to collect into submitted/ first")
+    p.add_argument("--zip-pattern", default=None,
+                   help="regular expression with a named group 'student_id' (and optionally "
+                        "'file_id', 'timestamp') matched against each file name of the zip; default: "
+                        "c.FileNameCollectorPlugin.named_regexp of nbgrader_config.py when set, else "
+                        "nbgrader's LMS example, else <student_id>_<notebook>.ipynb")
+    p.add_argument("--memory-mb", type=int, default=2048,
+                   help="memory cap of each sandbox, in MiB (default 2048)")
+    p.add_argument("--file-mb", type=int, default=64,
+                   help="largest file student code may write, in MiB (default 64)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_grade)
+    p = sub.add_parser("doctor", help="check a notebook or a folder of notebooks before handing it in")
+    p.add_argument("path", help="a notebook, or a folder (searched recursively)")
+    p.set_defaults(run=_doctor)
     p = sub.add_parser("exercises", help="list the exercises and their known mistakes")
     p.set_defaults(run=_exercises)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlcourse_lib.cli import _error_summary, main
-from mlcourse_lib.course import find_root
+from mlcourse_lib.instructor.course import find_root
 from mlcourse_lib.exercises import all_exercises
 
 from ._course import ROOT, make_tiny_course
@@ -86,3 +86,37 @@ def test_debug_shows_the_traceback(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("MLCOURSE_DEBUG", "1")
     assert main(["--root", str(tmp_path), "release"]) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_bad_jobs_is_one_line(tmp_path, capsys):
+    root = make_tiny_course(tmp_path / "c")
+    assert main(["--root", str(root), "grade", "01_a", "--jobs", "0"]) == 1
+    assert _one_error_line(capsys) == ("mlcourse: error: --jobs must be a positive number of worker "
+                                       "processes, got 0")
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mlcourse {version('mlcourse')}"
+
+
+def test_grade_prints_one_line_per_student_and_where_the_grades_are(tmp_path, capsys):
+    import shutil
+
+    root = tmp_path / "c"
+    root.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "solutions" / "02_losses_and_gradients", root / "solutions" / "02_losses_and_gradients")
+    folder = root / "submitted" / "alice" / "02_losses_and_gradients"
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "course" / "02_losses_and_gradients" / "losses_and_gradients.ipynb", folder)
+    (root / "submitted" / "bob" / "02_losses_and_gradients").mkdir(parents=True)
+    assert main(["--root", str(root), "grade", "02_losses_and_gradients", "--quiet", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["alice", "0", "/", "13"]
+    assert out[1].startswith("bob") and "NOT GRADED: no notebook losses_and_gradients.ipynb" in out[1]
+    assert "1 of 2 submissions graded" in out[2] and "grades/02_losses_and_gradients.csv" in out[2]

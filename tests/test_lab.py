@@ -66,7 +66,7 @@ def test_mlcourse_lab_serves_a_copy_of_the_course(tmp_path):
 
 
 def test_workspace_copy_never_overwrites_student_work(tmp_path):
-    from mlcourse_lib.course import prepare_workspace
+    from mlcourse_lib.instructor.course import prepare_workspace
 
     copied = prepare_workspace(ROOT, tmp_path)
     assert {p.relative_to(tmp_path) for p in copied} >= {p.relative_to(ROOT / "course") for p in RELEASED}

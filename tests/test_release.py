@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlcourse_lib.course import CourseError, assignments, release
+from mlcourse_lib.instructor.course import CourseError, assignments, release
 
 from ._course import ROOT, make_tiny_course
 

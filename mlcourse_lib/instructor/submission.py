@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Assignment", "GradedCell", "Plan", "plan_answers", "read_notebook"]
+__all__ = ["Assignment", "GradedCell", "Plan", "definitions_only", "function_signature", "plan_answers",
+           "read_notebook", "top_level_names", "transform_ipython"]
 
 # imports of the instructor's cells that the answers never need, and that would be slow or
 # unavailable where the answers run
@@ -144,7 +145,7 @@ class Plan:
     defined_in: dict[str, list[str]]   # function name -> labels of the steps that define it
 
 
-def _transform(source: str) -> str:
+def transform_ipython(source: str) -> str:
     """IPython syntax (``%magic``, ``!cmd``) as plain Python calls of ``get_ipython()``."""
     if "%" not in source and "!" not in source:
         return source
@@ -155,12 +156,22 @@ def _transform(source: str) -> str:
         return source
 
 
-def _top_level_defs(source: str) -> set[str]:
+def top_level_names(source: str) -> set[str]:
+    """Names a cell defines at top level: ``def f``, ``f = ...``, ``from m import g as f``."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).partition(".")[0] for a in node.names)
+    return names
 
 
 def definitions_only(source: str) -> str:
@@ -190,10 +201,10 @@ def plan_answers(assignment: Assignment, nb: dict) -> Plan:
             continue
         meta = cell.get("metadata", {}) if isinstance(cell.get("metadata"), dict) else {}
         grading = meta.get("nbgrader", {}) if isinstance(meta.get("nbgrader"), dict) else {}
-        source = _transform(_text(cell.get("source", "")))
+        source = transform_ipython(_text(cell.get("source", "")))
         if not source.strip():
             continue
-        defs = _top_level_defs(source)
+        defs = top_level_names(source)
         if grading.get("solution") or defs & functions:
             code = source
         elif grading.get("grade") or source.strip() in assignment.instructor_sources:

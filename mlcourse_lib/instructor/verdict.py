@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..exercises.checker import TIME_LIMIT_SECONDS, RemoteAnswer, RemoteOutcome, run_check
+from ..exercises.checker import RemoteAnswer, RemoteOutcome, run_check
 from ..exercises.feedback import MISSING
 from ..exercises.registry import get_exercise
 from ..exercises.seeds import hidden_seed
@@ -33,7 +33,6 @@ from .submission import Assignment, definitions_only, function_signature, plan_a
 __all__ = ["CellVerdict", "SubmissionVerdict", "judge"]
 
 LIBRARY = "mlcourse_lib"
-CELL_SECONDS = 10.0          # running one answer cell
 SUBMISSION_SECONDS = 300.0   # everything for one submission
 
 
@@ -196,6 +195,7 @@ class _Session:
 
     def __init__(self, folder: Path, plan, *, limits: Limits, worker: int):
         self.sandbox = Sandbox(folder, limits=limits, worker=worker)
+        self.limits = limits
         self.plan = plan
         self.cell_errors: dict[str, str] = {}     # label -> one line on what went wrong
         self.reduced: dict[str, str] = {}         # label -> "definitions" or "skipped"
@@ -243,10 +243,12 @@ class _Session:
                 continue
             code = definitions_only(source) if mode == "definitions" else source
             try:
+                # the instructor's imports get more time: numpy's import on a loaded machine
+                seconds = self.limits.cell_seconds if label.startswith("cell ") else max(30.0, self.limits.cell_seconds)
                 reply = self.sandbox.request({"op": "exec", "cell": label.removeprefix("cell "), "source": code},
-                                             timeout=CELL_SECONDS, serve=self.serve)
+                                             timeout=seconds, serve=self.serve)
             except (SandboxTimeout, SandboxDied) as exc:
-                what = (f"did not finish within {CELL_SECONDS:g} s" if isinstance(exc, SandboxTimeout)
+                what = (f"did not finish within {self.limits.cell_seconds:g} s" if isinstance(exc, SandboxTimeout)
                         else "ended the grading process (os._exit, a crash or too much memory)")
                 self.cell_errors.setdefault(label, f"{label} {what}")
                 self.reduced[label] = "skipped" if mode == "definitions" else "definitions"
@@ -347,9 +349,9 @@ def judge(assignment: Assignment, nb: dict, student: str, folder: Path | str, *,
             signature = function_signature(sources[labels[-1]], cell.function)
             answer = SandboxedAnswer(session, cell.function, signature, cell.exercise)
             seed = hidden_seed(cell.exercise, student, course)
-            report = run_check(exercise, answer, time_limit_s=TIME_LIMIT_SECONDS)
+            report = run_check(exercise, answer, time_limit_s=limits.call_seconds)
             if report.passed:
-                report = run_check(exercise, answer, hidden=True, seed=seed, time_limit_s=TIME_LIMIT_SECONDS)
+                report = run_check(exercise, answer, hidden=True, seed=seed, time_limit_s=limits.call_seconds)
             message = report.message
             crashed = [session.cell_errors[label] for label in labels if label in session.cell_errors]
             if not report.passed and crashed:

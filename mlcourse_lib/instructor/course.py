@@ -1,4 +1,4 @@
-"""The course as nbgrader sees it: release the student notebooks, autograde, export grades.
+"""The course as nbgrader sees it: its folders, its configuration, the student release.
 
 Everything goes through nbgrader's Python API (:class:`nbgrader.apps.NbGraderAPI`) and the
 course's ``nbgrader_config.py``, so ``nbgrader`` on the command line and ``mlcourse`` agree.
@@ -9,7 +9,7 @@ Layout of a course root::
     course/<assignment>/<notebook>.ipynb               student release (generated)
     work/<assignment>/<notebook>.ipynb                 a student's own copy (`mlcourse lab`)
     submitted/<student>/<assignment>/<notebook>.ipynb  collected submissions
-    autograded/, feedback/, grades.csv                 written by `mlcourse grade`
+    autograded/, feedback/, grades/, reports/          written by `mlcourse grade`
 
 nbgrader is imported inside the functions, so ``import mlcourse_lib`` stays light.
 """
@@ -20,14 +20,12 @@ import os
 import shutil
 import sys
 import tempfile
-import time
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "CONFIG_FILE", "CourseError", "GradeResult", "assignments", "course_directory", "error_summary",
-    "find_root", "grade", "load_config", "prepare_workspace", "release",
+    "CONFIG_FILE", "CourseError", "assignments", "check_assignment_names", "course_directory",
+    "error_summary", "find_root", "load_config", "nbgrader_api", "prepare_workspace", "register",
+    "release",
 ]
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -118,7 +116,7 @@ def _scripts_on_path() -> None:
         os.environ["PATH"] = scripts + (os.pathsep + path if path else "")
 
 
-def _api(coursedir):
+def nbgrader_api(coursedir):
     from nbgrader.apps import NbGraderAPI
 
     _scripts_on_path()
@@ -132,7 +130,7 @@ def assignments(root: Path | str) -> list[str]:
     return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def _check_assignment_names(root: Path, names: list[str]) -> list[str]:
+def check_assignment_names(root: Path, names: list[str]) -> list[str]:
     known = assignments(root)
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -155,7 +153,7 @@ def release(root: Path | str, names: list[str] | None = None, *, db_url: str | N
     releasing leaves nothing but ``course/`` behind. Returns the released ids.
     """
     root = Path(root).resolve()
-    names = _check_assignment_names(root, names) if names else assignments(root)
+    names = check_assignment_names(root, names) if names else assignments(root)
     release_dir = root / course_directory(root).release_directory
     # next to course/, so that the final moves are renames on one file system
     staging = Path(tempfile.mkdtemp(prefix=".mlcourse-release-", dir=root))
@@ -165,7 +163,7 @@ def release(root: Path | str, names: list[str] | None = None, *, db_url: str | N
 
             config = load_config(root, db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
             config.CourseDirectory.release_directory = str((staging / "new").relative_to(root))
-            api = _api(CourseDirectory(config=config))
+            api = nbgrader_api(CourseDirectory(config=config))
             for name in names:
                 _generate(api, name, "releasing")
         release_dir.mkdir(parents=True, exist_ok=True)
@@ -200,139 +198,14 @@ def prepare_workspace(root: Path | str, workspace: Path | str) -> list[Path]:
     return copied
 
 
-@dataclass(frozen=True)
-class GradeResult:
-    """One submission's outcome: its score, or why it could not be graded."""
-
-    student: str
-    assignment: str
-    score: float | None
-    max_score: float | None
-    error: str = ""
-    seconds: float = 0.0  # time spent autograding this submission (feedback excluded)
-
-
-def _submitted_students(root: Path, coursedir, assignment: str) -> list[str]:
-    submitted = root / coursedir.submitted_directory
-    return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
-
-
-@contextmanager
-def _grading_kernel(*, memory_mb: int, file_mb: int):
-    """Register the limited grading kernel (via ``JUPYTER_PATH``) for the duration of the block.
-
-    Worker processes started inside the block inherit the environment, so they find it too.
-    """
-    from .grading_kernel import write_kernel_spec
-
-    previous = os.environ.get("JUPYTER_PATH")
-    with tempfile.TemporaryDirectory() as data_dir:
-        write_kernel_spec(Path(data_dir), memory_mb=memory_mb, file_mb=file_mb)
-        os.environ["JUPYTER_PATH"] = data_dir + (os.pathsep + previous if previous else "")
-        try:
-            yield
-        finally:
-            if previous is None:
-                os.environ.pop("JUPYTER_PATH", None)
-            else:
-                os.environ["JUPYTER_PATH"] = previous
-
-
-def _grading_api(root: Path):
-    """nbgrader's API for grading the course at ``root`` with the limited kernel."""
+def register(root: Path | str, assignment: str, *, db_url: str | None = None) -> None:
+    """Record ``assignment``'s notebooks and graded cells in the gradebook, as nbgrader's
+    ``generate_assignment`` does, without touching ``course/`` (the release goes to a
+    temporary folder)."""
     from nbgrader.coursedir import CourseDirectory
 
-    from .grading_kernel import KERNEL_NAME
-
-    config = load_config(root)
-    config.Execute.kernel_name = KERNEL_NAME
-    return _api(CourseDirectory(config=config))
-
-
-def _autograde_one(root: Path, assignment: str, student: str, feedback: bool):
-    """Autograde (and give feedback on) one submission: ``(student, graded, error, seconds)``."""
-    import warnings
-
-    # nbgrader's own session handling warns on every submission; it is harmless and not ours.
-    warnings.filterwarnings("ignore", message="Object of type <Submitted", module="nbgrader")
-    from .exercises.seeds import STUDENT_ENV
-
-    api = _grading_api(root)
-    previous = os.environ.get(STUDENT_ENV)
-    os.environ[STUDENT_ENV] = student  # the kernel inherits it: the student's hidden-case seeds
-    try:
-        start = time.perf_counter()
-        res = api.autograde(assignment, student, force=True, create=True)
-        seconds = time.perf_counter() - start
-    finally:
-        if previous is None:
-            os.environ.pop(STUDENT_ENV, None)
-        else:
-            os.environ[STUDENT_ENV] = previous
-    graded = bool(res["success"])
-    error = "" if graded else (res.get("log") or res.get("error") or "autograde failed")
-    if graded and feedback:
-        fb = api.generate_feedback(assignment, student, force=True)
-        if not fb["success"]:
-            error = "feedback failed: " + (fb.get("log") or fb.get("error") or "")
-    return student, graded, error, seconds
-
-
-def grade(root: Path | str, assignment: str, *, students: list[str] | None = None,
-          feedback: bool = True, csv_path: Path | str | None = None, progress: bool = True,
-          memory_mb: int = 4096, file_mb: int = 100, jobs: int = 1) -> list[GradeResult]:
-    """Autograde every submission of ``assignment``, write feedback and a grade CSV.
-
-    The assignment is (re)registered from ``solutions/`` first, so the gradebook knows its
-    graded cells. Submissions run in the ``mlcourse-grader`` kernel
-    (:mod:`mlcourse_lib.grading_kernel`): at most ``memory_mb`` of memory and ``file_mb``
-    per written file, and nbgrader's per-cell timeout from ``nbgrader_config.py``. With
-    ``jobs > 1``, that many submissions are graded at once, each in its own worker process.
-    A submission that cannot be graded (broken notebook, dead kernel) is reported with its
-    error and the run goes on with the others.
-    """
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.plugins import CsvExportPlugin
-    from tqdm.auto import tqdm
-
     root = Path(root).resolve()
-    _check_assignment_names(root, [assignment])
-    api = _grading_api(root)
-    _generate(api, assignment, "registering")
-    students = students or _submitted_students(root, api.coursedir, assignment)
-
-    bar = tqdm(total=len(students), desc=f"grading {assignment}", disable=not progress)
-    outcomes = []
-    with _grading_kernel(memory_mb=memory_mb, file_mb=file_mb):
-        if jobs <= 1:
-            for student in students:
-                outcomes.append(_autograde_one(root, assignment, student, feedback))
-                bar.update()
-        else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = [pool.submit(_autograde_one, root, assignment, s, feedback) for s in students]
-                for future in as_completed(futures):
-                    outcomes.append(future.result())
-                    bar.update()
-    bar.close()
-    outcomes.sort(key=lambda outcome: students.index(outcome[0]))
-
-    results = []
-    with Gradebook(api.coursedir.db_url) as gb:
-        for student, graded, error, seconds in outcomes:
-            score = max_score = None
-            if graded:
-                try:
-                    sub = gb.find_submission(assignment, student)
-                    score, max_score = sub.score, sub.max_score
-                except MissingEntry:
-                    pass
-            results.append(GradeResult(student, assignment, score, max_score, error, seconds))
-        if csv_path is not None:
-            plugin = CsvExportPlugin(to=str(csv_path), assignment=[assignment])
-            plugin.export(gb)
-    return results
+    with tempfile.TemporaryDirectory() as tmp:
+        config = load_config(root, db_url=db_url)
+        config.CourseDirectory.release_directory = os.path.relpath(tmp, root)
+        _generate(nbgrader_api(CourseDirectory(config=config)), assignment, "registering")
