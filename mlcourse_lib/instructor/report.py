@@ -62,6 +62,7 @@ def _histogram(scores: list[float], max_score: float) -> str:
     fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
     bins = [x - 0.5 for x in range(int(max_score) + 2)]
     ax.hist(scores, bins=bins, color="#4a7ab5", edgecolor="white", label="students")
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(f"score (out of {max_score:g})")
     ax.set_ylabel("students")
     ax.set_title("Score distribution")

@@ -319,6 +319,11 @@ def _first_line(message: str) -> str:
     return lines[1] if len(lines) > 1 else (lines[0] if lines else "")
 
 
+def _reason(report) -> str:
+    line = _first_line(report.message)
+    return f"{line} Known mistake: {report.mistake}." if report.mistake else line
+
+
 def judge(assignment: Assignment, nb: dict, student: str, folder: Path | str, *,
           limits: Limits = Limits(), worker: int = 0, course: str | None = None) -> SubmissionVerdict:
     """Every graded cell's verdict for one submission (notebook ``nb`` in ``folder``)."""
@@ -358,7 +363,7 @@ def judge(assignment: Assignment, nb: dict, student: str, folder: Path | str, *,
                 message += f"\n  Note: {crashed[0]}."
             verdict.cells.append(CellVerdict(
                 cell.grade_id, cell.exercise, cell.points, cell.points if report.passed else 0.0,
-                message, report.mistake, "" if report.passed else _first_line(report.message)))
+                message, report.mistake, "" if report.passed else _reason(report)))
         verdict.notes = [line for line in session.cell_errors.values()]
     finally:
         session.close()
