@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,14 +74,14 @@ def plain_nbgrader(root: Path, assignment: str) -> tuple[float, dict[str, float]
     return seconds, scores
 
 
-def ours(root: Path, assignment: str, jobs: int) -> tuple[float, dict[str, float]]:
+def ours(root: Path, assignment: str, jobs: int) -> tuple[float, dict[str, float], list]:
     from mlcourse_lib.instructor.course import register
 
     register(root, assignment)  # set-up, as for nbgrader
     start = time.perf_counter()
     result = grade(root, assignment, jobs=jobs, progress=False)
     seconds = time.perf_counter() - start
-    return seconds, {v.student: v.score for v in result.verdicts}
+    return seconds, {v.student: v.score for v in result.verdicts}, result.verdicts
 
 
 def main() -> None:
@@ -93,7 +94,7 @@ def main() -> None:
             root.mkdir()
             make_class(root, assignment, n)
         plain_s, plain_scores = plain_nbgrader(a, assignment)
-        ours_s, ours_scores = ours(b, assignment, jobs)
+        ours_s, ours_scores, verdicts = ours(b, assignment, jobs)
     same = plain_scores == ours_scores
     print(f"{assignment}, {n} submissions, {os.cpu_count()} cores")
     print(f"  plain nbgrader (autograde + generate_feedback, sequential): {plain_s:7.1f} s "
@@ -101,6 +102,11 @@ def main() -> None:
     print(f"  mlcourse grade (sandboxed, feedback, report, {jobs} jobs):   {ours_s:7.1f} s "
           f"({ours_s / n:.2f} s per submission)")
     print(f"  ratio: {plain_s / ours_s:.1f}x faster; same total for every student: {same}")
+    per = statistics.median(v.seconds for v in verdicts)
+    inside = statistics.median(v.sandbox_seconds for v in verdicts)
+    print(f"  one submission in a worker (median): {per:.2f} s, of which {inside:.2f} s in its sandbox "
+          f"(start, the student's code, plain-data transport) and {per - inside:.2f} s beyond it "
+          "(cases, expected values, verdicts, files)")
     if not same:
         for student in sorted(set(plain_scores) | set(ours_scores)):
             if plain_scores.get(student) != ours_scores.get(student):

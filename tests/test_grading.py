@@ -393,3 +393,21 @@ def test_without_bubblewrap_grading_works_and_says_what_is_off(tmp_path, monkeyp
     finally:
         monkeypatch.delenv("MLCOURSE_NO_SANDBOX")
         sandbox.bubblewrap.cache_clear()
+
+
+def test_nbgrader_export_and_formgrader_read_what_grading_wrote(hostile_run):
+    import nbformat
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    root, students, before, result = hostile_run
+    out = root.parent / "export.csv"
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        CsvExportPlugin(to=str(out), assignment=[CH02]).export(gb)
+    exported = {r["student_id"]: float(r["score"]) for r in csv.DictReader(open(out))}
+    assert exported == {v.student: v.score for v in result.verdicts}
+    for v in result.verdicts[:5] + [x for x in result.verdicts if x.student == "dup-answer"]:
+        nb = nbformat.read(root / "autograded" / v.student / CH02 / "losses_and_gradients.ipynb", as_version=4)
+        nbformat.validate(nb)
+        ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+        assert len(ids) == len(set(ids))

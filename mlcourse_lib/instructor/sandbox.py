@@ -161,9 +161,17 @@ class Sandbox:
         self.sandboxed = bubblewrap() is not None
         self.process: subprocess.Popen | None = None
         self.counter = 0
+        self.busy = 0.0  # seconds spent starting the sandbox and waiting for its answers
 
     # -- life cycle
     def start(self, timeout: float = 30.0) -> None:
+        began = time.monotonic()
+        try:
+            self._start(timeout)
+        finally:
+            self.busy += time.monotonic() - began
+
+    def _start(self, timeout: float) -> None:
         self.close()
         to_runner_r, to_runner_w = os.pipe()
         from_runner_r, from_runner_w = os.pipe()
@@ -266,6 +274,13 @@ class Sandbox:
             raise SandboxDied(f"the sandbox sent a malformed message ({exc})") from None
 
     def request(self, message: dict, *, timeout: float, serve=None) -> dict:
+        began = time.monotonic()
+        try:
+            return self._request(message, timeout=timeout, serve=serve)
+        finally:
+            self.busy += time.monotonic() - began
+
+    def _request(self, message: dict, *, timeout: float, serve=None) -> dict:
         if not self.alive:
             raise SandboxDied("the sandbox is not running")
         self.counter += 1

@@ -56,7 +56,8 @@ class SubmissionVerdict:
     cells: list[CellVerdict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # one line each: what happened to the code
     error: str = ""                                   # why the submission could not be graded
-    seconds: float = 0.0
+    seconds: float = 0.0          # all the time spent on this submission
+    sandbox_seconds: float = 0.0  # of which starting the sandbox and running the student's code in it
 
     @property
     def score(self) -> float:
@@ -368,4 +369,5 @@ def judge(assignment: Assignment, nb: dict, student: str, folder: Path | str, *,
     finally:
         session.close()
         verdict.seconds = time.perf_counter() - start
+        verdict.sandbox_seconds = session.sandbox.busy
     return verdict
