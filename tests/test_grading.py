@@ -189,9 +189,18 @@ def _trailing_garbage(folder: Path, name: str) -> None:
 
 
 def _truncated(folder: Path, name: str) -> None:
+    """Cut short just before the third answer cell: the first two answers can still be read."""
     from_solution(CH02)(folder, name)
     text = (folder / name).read_text()
-    (folder / name).write_text(text[: len(text) // 2])
+    (folder / name).write_text(text[: text.index('"def numerical_gradient(')])
+
+
+def _merge_conflict(folder: Path, name: str) -> None:
+    from_solution(CH02)(folder, name)
+    lines = (folder / name).read_text().splitlines()
+    middle = len(lines) // 2
+    lines[middle:middle] = ["<<<<<<< HEAD", "=======", ">>>>>>> theirs"]
+    (folder / name).write_text("\n".join(lines))
 
 
 POINTS = {"mse_loss": 2, "mse_gradient": 2, "numerical_gradient": 3,
@@ -217,8 +226,15 @@ def _hostile_class() -> list[Student]:
         Student("no-metadata", from_solution(CH02, _strip_metadata), FULL),
         Student("other-kernel", from_solution(CH02, _kernel), FULL),
         Student("trailing-garbage", _trailing_garbage, FULL),
-        Student("truncated", _truncated, None, "not a notebook"),
+        Student("truncated", _truncated, 4, "is damaged"),
+        Student("merge-conflict", _merge_conflict, FULL, "is damaged"),
+        Student("binary-garbage", raw(bytes(range(256)) * 40), None, "not a notebook"),
         Student("empty", raw(""), None, "is empty"),
+        Student("symlink", lambda f, n: (f.mkdir(parents=True, exist_ok=True),
+                                         (f / n).symlink_to(f.parents[2] / "solutions" / CH02 / n)),
+                None, "symbolic link"),
+        Student("deleted-answer", from_solution(CH02, lambda nb: nb["cells"].remove(answer_cell(nb, "mse_loss"))),
+                FULL - 2, "no code cell defines mse_loss()", "mse_loss"),
         Student("no-notebook", lambda f, n: (f.mkdir(parents=True, exist_ok=True),
                                              (f / "notes.txt").write_text("hi")), None, "no notebook"),
         Student("input-top-level", from_solution(CH02, _prepend("mse_loss", "name = input('your name? ')")), FULL,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .course import check_assignment_names, course_directory, register
 from .sandbox import Limits, protections
-from .submission import Assignment, plan_answers, read_notebook
+from .submission import Assignment, plan_answers, read_notebook, salvage_notebook
 from .verdict import CellVerdict, SubmissionVerdict, judge
 
 __all__ = ["ClassResult", "grade", "grader_key"]
@@ -76,11 +76,20 @@ def _submission_key(notebook: Path | None, key: str) -> str:
     return digest.hexdigest()
 
 
+def _copy_submission(source: Path, target: Path) -> None:
+    """Copy a submitted folder, leaving out symbolic links (never followed, never kept) and checkpoints."""
+    def ignore(folder, names):
+        return {n for n in names if n == ".ipynb_checkpoints" or os.path.islink(os.path.join(folder, n))}
+    shutil.copytree(source, target, symlinks=True, ignore=ignore)
+
+
 def _find_notebook(folder: Path, expected: str) -> tuple[Path | None, str]:
     """The submitted notebook: the expected name, else the only notebook there."""
+    if (folder / expected).is_symlink():
+        return None, f"{expected} is a symbolic link, not a notebook handed in"
     if (folder / expected).is_file():
         return folder / expected, ""
-    notebooks = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
     if len(notebooks) == 1:
         return notebooks[0], f"graded {notebooks[0].name} in place of {expected}"
     if not notebooks:
@@ -115,6 +124,9 @@ def _grade_one(job: dict) -> dict:
     notebook = Path(job["notebook"]) if job["notebook"] else None
     start = time.perf_counter()
     nb, error = (read_notebook(notebook) if notebook is not None else (None, job["missing"]))
+    salvaged = ""
+    if nb is None and notebook is not None and "invalid JSON" in error:
+        nb, salvaged = salvage_notebook(notebook)
     if nb is None:
         verdict = SubmissionVerdict(student, assignment.name, error=error, cells=[
             CellVerdict(c.grade_id, c.exercise, c.points, 0.0, f"✗ {c.exercise} — not graded: {error}",
@@ -122,17 +134,19 @@ def _grade_one(job: dict) -> dict:
     else:
         with tempfile.TemporaryDirectory(prefix="mlcourse-sandbox-") as scratch:
             folder = Path(scratch) / student / assignment.name
-            shutil.copytree(submitted, folder, symlinks=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            _copy_submission(submitted, folder)
             verdict = judge(assignment, nb, student, folder, limits=job["limits"], worker=_WORKER["index"],
                             course=job["course"])
-        if job["note"]:
-            verdict.notes.insert(0, job["note"])
+        for note in (salvaged, job["note"]):
+            if note:
+                verdict.notes.insert(0, note)
     # nbgrader's layout: autograded/<student>/<assignment>/ holds the submission and the graded notebook
     staging = autograded.with_name(autograded.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(submitted, staging, symlinks=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    _copy_submission(submitted, staging)
     graded_nb = autograded_notebook(assignment, nb, verdict)
-    with open(staging / assignment.notebook, "w") as fh:
+    (staging / assignment.notebook).unlink(missing_ok=True)
+    with open(staging / assignment.notebook, "x") as fh:
         json.dump(graded_nb, fh, indent=1, ensure_ascii=False)
     if autograded.exists():
         shutil.rmtree(autograded)

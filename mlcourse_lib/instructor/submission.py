@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Assignment", "GradedCell", "Plan", "definitions_only", "function_signature", "plan_answers",
-           "read_notebook", "top_level_names", "transform_ipython"]
+           "read_notebook", "salvage_notebook", "top_level_names", "transform_ipython"]
 
 # imports of the instructor's cells that the answers never need, and that would be slow or
 # unavailable where the answers run
@@ -135,6 +136,42 @@ def read_notebook(path: Path | str) -> tuple[dict | None, str]:
     nb.setdefault("nbformat", 4)
     nb.setdefault("nbformat_minor", 5)
     return nb, ""
+
+
+_SOURCE = re.compile(r'"source"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]|"(?:[^"\\]|\\.)*")')
+
+
+def salvage_notebook(path: Path | str) -> tuple[dict | None, str]:
+    """The code cells that can still be read from a damaged notebook file.
+
+    A file cut short, or with a merge conflict's markers or a stray character in it, is not
+    JSON, but the cells before and after the damage usually are: every ``"source": ...``
+    field that decodes is taken as a cell without metadata (answers are then found by the
+    functions they define). Returns ``(notebook, note)``, or ``(None, "")`` when nothing can
+    be read.
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None, ""
+    cells = []
+    for match in _SOURCE.finditer(text):
+        try:
+            source = json.loads(match.group(1), strict=False)
+        except ValueError:
+            continue
+        source = _text(source)
+        try:
+            ast.parse(transform_ipython(source))
+        except SyntaxError:
+            continue  # markdown, or code cut in the middle
+        cells.append({"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+                      "execution_count": None})
+    if not any(c["source"].strip() for c in cells):
+        return None, ""
+    note = (f"{Path(path).name} is damaged (not valid JSON); the {len(cells)} code cells that could "
+            "still be read were graded")
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, note
 
 
 @dataclass

@@ -295,8 +295,9 @@ class SandboxedAnswer(RemoteAnswer):
             session.allowed = None
         called = session.called[0] if session.called else None
         if reply.get("missing"):
-            return RemoteOutcome(error={"type": "NameError", "message": f"{self.__name__} is not defined",
-                                        "line": None}, called=called)
+            return RemoteOutcome(error={"type": "NameError", "message": (
+                f"no code cell defines {self.__name__}(); keep the answer cell of this exercise"),
+                "line": None}, called=called)
         try:
             args_after = tuple(codec.decode(reply.get("args_after", [])))
             kwargs_after = codec.decode(reply.get("kwargs_after", {"$dict": []}))
@@ -342,17 +343,12 @@ def judge(assignment: Assignment, nb: dict, student: str, folder: Path | str, *,
         for cell in assignment.graded:
             exercise = get_exercise(cell.exercise)
             labels = plan.defined_in.get(cell.function, [])
-            if not labels:
-                problem = f"no code cell defines {cell.function}(): keep the answer cell of this exercise."
-                verdict.cells.append(CellVerdict(cell.grade_id, cell.exercise, cell.points, 0.0,
-                                                 f"✗ {cell.exercise} — {problem}", reason=problem))
-                continue
             if time.perf_counter() - start > SUBMISSION_SECONDS:
                 problem = f"not checked: grading this submission took longer than {SUBMISSION_SECONDS:g} s."
                 verdict.cells.append(CellVerdict(cell.grade_id, cell.exercise, cell.points, 0.0,
                                                  f"✗ {cell.exercise} — {problem}", reason=problem))
                 continue
-            signature = function_signature(sources[labels[-1]], cell.function)
+            signature = function_signature(sources[labels[-1]], cell.function) if labels else None
             answer = SandboxedAnswer(session, cell.function, signature, cell.exercise)
             seed = hidden_seed(cell.exercise, student, course)
             report = run_check(exercise, answer, time_limit_s=limits.call_seconds)
