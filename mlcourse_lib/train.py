@@ -560,7 +560,7 @@ def fit(params, loss_and_grad, X, y, *, optimizer, epochs, batch_size=None, rng=
     >>> print(np.round(w, 3), history.epochs, history["loss"][-1] < 1e-6)
     [2.] 50 True
     """
-    params = validate_tree(params, "params")
+    params = validate_tree(params, "params", keep_float_dtype=True)  # float32 in, float32 out
     if not callable(loss_and_grad):
         raise TypeError(
             "loss_and_grad must be a function(params, X_batch, y_batch) -> (loss, grads); "

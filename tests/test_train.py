@@ -347,3 +347,22 @@ def test_fit_stops_on_a_non_finite_gradient_or_update():
     with pytest.raises(DivergedError, match=r"the parameters\['w'\]\[0\] became inf at epoch 0, step 1 "
                                             r"of 1; fit stopped. .*smaller learning rate"):
         fit(zero_params(), linear_loss_and_grad, X, y, optimizer=overflowing_step, epochs=2, progress=False)
+
+
+def test_fit_keeps_float32_parameters_float32():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3)).astype(np.float32)
+    y = (X @ np.array([1.0, -2.0, 0.5], dtype=np.float32)).astype(np.float32)
+
+    def loss_and_grad(w, Xb, yb):
+        r = Xb @ w - yb
+        return float(np.mean(r ** 2)), (2 / len(yb)) * Xb.T @ r
+
+    w, history = fit(np.zeros(3, dtype=np.float32), loss_and_grad, X, y,
+                     optimizer=lambda w, g: w - 0.1 * g, epochs=5, batch_size=8, rng=0, progress=False)
+    assert w.dtype == np.float32
+    params, _ = fit({"w": np.zeros(3, dtype=np.float32)},
+                    lambda p, Xb, yb: (loss_and_grad(p["w"], Xb, yb)[0], {"w": loss_and_grad(p["w"], Xb, yb)[1]}),
+                    X, y, optimizer=lambda p, g: {"w": p["w"] - 0.1 * g["w"]}, epochs=2, batch_size=8, rng=0,
+                    progress=False)
+    assert params["w"].dtype == np.float32
