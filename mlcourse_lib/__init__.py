@@ -11,6 +11,9 @@ Submodules load on first use, so ``import mlcourse_lib`` stays light (numpy only
 - :mod:`mlcourse_lib.train`      a training loop with history and early stopping
 - :mod:`mlcourse_lib.search`     hyperparameter search: sampling, cross-validation, Bayesian
                                  optimization, successive halving
+- :mod:`mlcourse_lib.parallel`   data-parallel SGD on shards, ring all-reduce, Dask workers
+- :mod:`mlcourse_lib.compress`   float16/bfloat16 rounding, int8 quantization, magnitude pruning
+- :mod:`mlcourse_lib.pipeline`   the capstone's pipeline: digits, an MLP classifier, random search
 - :mod:`mlcourse_lib.plots`      matplotlib figures (matplotlib is imported only here)
 - :mod:`mlcourse_lib.exercises`  exercise specs and ``check()``
 """
@@ -22,8 +25,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "data", "losses", "models", "optim", "metrics", "gradcheck", "train", "search", "plots",
-    "exercises",
+    "data", "losses", "models", "optim", "metrics", "gradcheck", "train", "search", "parallel",
+    "compress", "pipeline", "plots", "exercises",
 )
 
 __all__ = list(_SUBMODULES)
