@@ -7,6 +7,7 @@
     mlcourse grade ID            grade submitted/*/ID in a sandbox: gradebook, feedback/,
                                  grades/ID.csv and the class report reports/ID.html
     mlcourse doctor PATH         check a notebook (or a folder of them) before it is handed in
+    mlcourse site                build the course website into site/ (open site/index.html)
     mlcourse exercises           list the exercises and their known mistakes
 
 An error is reported as one line on stderr (``mlcourse: error: ...``) with exit status 1;
@@ -99,6 +100,16 @@ def _doctor(args, extra) -> int:
     return 1 if problems else 0
 
 
+def _site(args, extra) -> int:
+    from .instructor.course import find_root
+    from .instructor.site import build_site
+
+    root = find_root(args.root)
+    index = build_site(root, Path(args.output) if args.output else None)
+    print(f"built the site: open {index} in a browser")
+    return 0
+
+
 def _exercises(args, extra) -> int:
     from .exercises import all_exercises
 
@@ -162,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("doctor", help="check a notebook or a folder of notebooks before handing it in")
     p.add_argument("path", help="a notebook, or a folder (searched recursively)")
     p.set_defaults(run=_doctor)
+    p = sub.add_parser("site", help="build the course website (every chapter with its outputs, offline math)")
+    p.add_argument("--output", help="where to build it (default: site/ in the course root)")
+    p.set_defaults(run=_site)
     p = sub.add_parser("exercises", help="list the exercises and their known mistakes")
     p.set_defaults(run=_exercises)
 
