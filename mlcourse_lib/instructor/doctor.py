@@ -35,7 +35,7 @@ import re
 from pathlib import Path
 
 from .course import CONFIG_FILE, find_root, load_config
-from .submission import Assignment, top_level_names, transform_ipython, read_notebook
+from .submission import Assignment, _text, read_notebook, top_level_names, transform_ipython
 
 __all__ = ["checksum", "diagnose"]
 
@@ -152,10 +152,6 @@ class _Sources:
 
 
 # ---------------------------------------------------------------- cells
-
-def _text(source) -> str:
-    return "".join(source) if isinstance(source, list) else str(source or "")
-
 
 def _grading(cell: dict) -> dict:
     meta = cell.get("metadata")
